@@ -1,0 +1,66 @@
+# The two commands a newcomer needs: `make book` and `make test`.
+# Everything else (the virtual environment, the pinned packages) is set up on demand.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+BUILD := _build
+# The execution cache keys on a notebook's code cells only; a change to the
+# library must re-execute the pages, so the cache is tied to a hash of src/.
+SRC_HASH := $(BUILD)/.logreg-src-hash
+
+# Run the venv's tools (and its `python`, used by the Jupyter kernel) first.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help book test lint unit notebooks build-strict lab clean cache-guard venv
+
+help:
+	@echo "make book   build the website into $(BUILD)/html (sets up $(VENV) first)"
+	@echo "make test   lint, unit tests, every notebook via nbval, and the strict book build"
+	@echo "make lab    open the book's notebooks in JupyterLab"
+	@echo "make clean  remove build outputs (keeps $(VENV))"
+
+venv: $(STAMP)
+
+# Reinstall only when the requirements or the package metadata change.
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $@
+
+cache-guard: $(STAMP)
+	@mkdir -p $(BUILD)
+	@new=$$($(BIN)/python -c "import hashlib,pathlib; h=hashlib.sha256(); [h.update(p.as_posix().encode()+p.read_bytes()) for p in sorted(pathlib.Path('src').rglob('*.py'))]; print(h.hexdigest())"); \
+	old=$$(cat $(SRC_HASH) 2>/dev/null || true); \
+	if [ "$$new" != "$$old" ]; then \
+	  rm -rf $(BUILD)/.jupyter_cache; echo "$$new" > $(SRC_HASH); \
+	  echo "src/ changed: cleared the notebook execution cache"; \
+	fi
+
+book: cache-guard
+	$(BIN)/jupyter-book build . --all -n -W --keep-going
+	@echo "Open $(BUILD)/html/index.html in a browser."
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests book benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests
+
+notebooks: $(STAMP)
+	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider -W default book
+
+build-strict: book
+
+test: lint unit notebooks build-strict
+	@echo "make test: all checks passed"
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab book
+
+clean:
+	rm -rf $(BUILD) .pytest_cache .ruff_cache .hypothesis

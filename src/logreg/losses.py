@@ -1,0 +1,283 @@
+"""Losses of binary and softmax regression, with their gradients.
+
+Notation (the book's): ``X`` of shape (n_samples, n_features); weights ``w`` of
+shape (n_features,) for the binary models and ``W`` of shape
+(n_features, n_classes) for softmax regression; intercepts ``b`` (a float, or
+shape (n_classes,)); logits ``z = X @ w + b`` or ``Z = X @ W + b``.
+
+Every loss is a **mean** over samples plus the L2 term ``(alpha/2) * ||W||^2``,
+which never penalizes the intercepts. Every loss is computed from logits with
+log-sum-exp, never as ``log(p)`` of a probability that may have underflowed.
+
+The ``*_and_grad`` functions return ``(loss, grad_W, grad_b)``; pass
+``check_input=False`` only when the inputs were validated already (the trainers
+do this once in ``fit`` rather than on every iteration).
+"""
+
+import numpy as np
+
+from ._validation import as_float_array
+from .functions import log_softmax
+
+__all__ = [
+    "l2_penalty",
+    "logistic_loss",
+    "logistic_loss_and_grad",
+    "binary_cross_entropy",
+    "binary_cross_entropy_and_grad",
+    "softmax_cross_entropy",
+    "softmax_cross_entropy_and_grad",
+]
+
+
+def l2_penalty(W, alpha):
+    """The ridge term ``(alpha/2) * ||W||_F^2`` and its gradient ``alpha * W``.
+
+    Parameters
+    ----------
+    W : ndarray of shape (n_features,) or (n_features, n_classes)
+        Weights only: intercepts are never penalized.
+    alpha : float >= 0
+
+    Returns
+    -------
+    penalty : float
+    grad : ndarray of the same shape as ``W``
+    """
+    alpha = _check_alpha(alpha)
+    W = np.asarray(W)
+    return 0.5 * alpha * float(np.vdot(W, W)), alpha * W
+
+
+# ---------------------------------------------------------------------------
+# Binary models. Chapter "Logistic loss and cross-entropy" proves that the two
+# losses below are the same function of (w, b) once the labels are matched
+# (y_pm = 2 * y01 - 1); the tests check it numerically.
+# ---------------------------------------------------------------------------
+
+
+def logistic_loss(w, b, X, y, alpha=0.0, *, check_input=True):
+    """Mean logistic loss ``(1/n) sum_i ln(1 + exp(-y_i (w.x_i + b)))`` + L2.
+
+    Parameters
+    ----------
+    w : array_like of shape (n_features,)
+    b : float
+    X : array_like of shape (n_samples, n_features)
+    y : array_like of shape (n_samples,)
+        Labels in {-1, +1}.
+    alpha : float >= 0, default 0
+
+    Returns
+    -------
+    loss : float
+    """
+    return logistic_loss_and_grad(w, b, X, y, alpha, check_input=check_input)[0]
+
+
+def logistic_loss_and_grad(w, b, X, y, alpha=0.0, *, check_input=True):
+    """Mean logistic loss (labels in {-1, +1}) and its gradient.
+
+    With ``z_i = w.x_i + b``, ``d/dz_i ln(1 + exp(-y_i z_i)) =
+    -y_i * sigmoid(-y_i z_i)``.
+
+    Returns
+    -------
+    loss : float
+    grad_w : ndarray of shape (n_features,)
+    grad_b : float
+    """
+    if check_input:
+        w, b, X, y, alpha = _check_binary(w, b, X, y, alpha, labels=(-1.0, 1.0))
+    margins = y * (X @ w + b)
+    # ln(1 + e^{-m}) = logaddexp(0, -m): exact for every finite margin.
+    loss = float(np.mean(np.logaddexp(0.0, -margins)))
+    # -y * sigmoid(-m), with sigmoid(-m) = exp(-logaddexp(0, m)) in (0, 1].
+    dz = -y * np.exp(-np.logaddexp(0.0, margins)) / X.shape[0]
+    return _with_penalty(loss, X.T @ dz, float(np.sum(dz)), w, alpha)
+
+
+def binary_cross_entropy(w, b, X, y, alpha=0.0, *, check_input=True):
+    """Mean binary cross-entropy with labels in {0, 1}, from logits, + L2.
+
+    ``(1/n) sum_i -[y_i log s(z_i) + (1 - y_i) log(1 - s(z_i))]`` with
+    ``z_i = w.x_i + b`` and ``s`` the sigmoid.
+
+    Parameters
+    ----------
+    w : array_like of shape (n_features,)
+    b : float
+    X : array_like of shape (n_samples, n_features)
+    y : array_like of shape (n_samples,)
+        Labels in {0, 1}.
+    alpha : float >= 0, default 0
+
+    Returns
+    -------
+    loss : float
+    """
+    return binary_cross_entropy_and_grad(w, b, X, y, alpha, check_input=check_input)[0]
+
+
+def binary_cross_entropy_and_grad(w, b, X, y, alpha=0.0, *, check_input=True):
+    """Mean binary cross-entropy (labels in {0, 1}) and its gradient.
+
+    The per-sample loss simplifies to ``ln(1 + e^z) - y z`` (never a log of a
+    probability), whose derivative in ``z`` is ``s(z) - y``.
+
+    Returns
+    -------
+    loss : float
+    grad_w : ndarray of shape (n_features,)
+    grad_b : float
+    """
+    if check_input:
+        w, b, X, y, alpha = _check_binary(w, b, X, y, alpha, labels=(0.0, 1.0))
+    z = X @ w + b
+    loss = float(np.mean(np.logaddexp(0.0, z) - y * z))
+    dz = (_sigmoid(z) - y) / X.shape[0]
+    return _with_penalty(loss, X.T @ dz, float(np.sum(dz)), w, alpha)
+
+
+# ---------------------------------------------------------------------------
+# Softmax regression.
+# ---------------------------------------------------------------------------
+
+
+def softmax_cross_entropy(W, b, X, Y, alpha=0.0, *, check_input=True):
+    """Mean softmax cross-entropy ``(1/n) sum_i -sum_k Y_ik log softmax(Z_i)_k`` + L2.
+
+    Parameters
+    ----------
+    W : array_like of shape (n_features, n_classes)
+    b : array_like of shape (n_classes,)
+    X : array_like of shape (n_samples, n_features)
+    Y : array_like of shape (n_samples, n_classes)
+        One-hot labels (see :func:`logreg.one_hot`), or any target
+        distributions: non-negative rows that sum to 1.
+    alpha : float >= 0, default 0
+
+    Returns
+    -------
+    loss : float
+    """
+    if check_input:
+        W, b, X, Y, alpha = _check_softmax(W, b, X, Y, alpha)
+    Z = X @ W + b
+    loss = -float(np.sum(Y * log_softmax(Z))) / X.shape[0]
+    return loss + l2_penalty(W, alpha)[0]
+
+
+def softmax_cross_entropy_and_grad(W, b, X, Y, alpha=0.0, *, check_input=True):
+    """Mean softmax cross-entropy and its gradient ``X^T (P - Y) / n + alpha W``.
+
+    Chapter "The cross-entropy gradient" proves ``dL/dZ = (P - Y) / n`` for
+    ``P = softmax(Z)``; then ``dL/dW = X^T dL/dZ`` and ``dL/db`` is its column sum.
+
+    Returns
+    -------
+    loss : float
+    grad_W : ndarray of shape (n_features, n_classes)
+    grad_b : ndarray of shape (n_classes,)
+    """
+    if check_input:
+        W, b, X, Y, alpha = _check_softmax(W, b, X, Y, alpha)
+    n_samples = X.shape[0]
+    Z = X @ W + b
+    # One shift serves both the loss and the probabilities (shift-invariance).
+    Z -= Z.max(axis=1, keepdims=True)
+    E = np.exp(Z)
+    S = E.sum(axis=1, keepdims=True)
+    # -sum_k Y_k (Z_k - lse) = lse * sum_k Y_k - sum_k Y_k Z_k; rows of Y sum to 1.
+    loss = float(np.sum(np.log(S)) - np.vdot(Y, Z)) / n_samples
+    G = E
+    G /= S
+    G -= Y
+    G /= n_samples
+    return _with_penalty(loss, X.T @ G, G.sum(axis=0), W, alpha)
+
+
+# ---------------------------------------------------------------------------
+# Helpers.
+# ---------------------------------------------------------------------------
+
+
+def _sigmoid(z):
+    # Unvalidated twin of functions.sigmoid for the hot path (z is finite).
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _with_penalty(loss, grad_W, grad_b, W, alpha):
+    if alpha:
+        penalty, dpenalty = l2_penalty(W, alpha)
+        return loss + penalty, grad_W + dpenalty, grad_b
+    return loss, grad_W, grad_b
+
+
+def _check_alpha(alpha):
+    if isinstance(alpha, bool) or not np.isscalar(alpha) or not np.isreal(alpha):
+        raise TypeError(f"alpha must be a real number; received {alpha!r}")
+    alpha = float(alpha)
+    if not np.isfinite(alpha) or alpha < 0:
+        raise ValueError(f"alpha must be a finite number >= 0; received {alpha}")
+    return alpha
+
+
+def _check_X(X):
+    X = as_float_array(X, "X", ndim=2)
+    if X.shape[0] == 0:
+        raise ValueError(f"X has no samples (shape {X.shape}); expected at least one row")
+    return X
+
+
+def _check_binary(w, b, X, y, alpha, labels):
+    X = _check_X(X)
+    w = as_float_array(w, "w", ndim=1).astype(X.dtype, copy=False)
+    if w.shape[0] != X.shape[1]:
+        raise ValueError(
+            f"w has {w.shape[0]} entries but X has {X.shape[1]} features; "
+            "expected one weight per feature"
+        )
+    b = as_float_array(b, "b", ndim=0)
+    y = as_float_array(y, "y", ndim=1).astype(X.dtype, copy=False)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(
+            f"y has {y.shape[0]} samples but X has {X.shape[0]}; expected the same number of rows"
+        )
+    bad = ~np.isin(y, labels)
+    if bad.any():
+        raise ValueError(
+            f"y must hold labels in {{{labels[0]:g}, {labels[1]:g}}}; "
+            f"received {y[bad][0]:g} at position {int(np.flatnonzero(bad)[0])}"
+        )
+    return w, float(b), X, y, _check_alpha(alpha)
+
+
+def _check_softmax(W, b, X, Y, alpha):
+    X = _check_X(X)
+    W = as_float_array(W, "W", ndim=2).astype(X.dtype, copy=False)
+    if W.shape[0] != X.shape[1]:
+        raise ValueError(
+            f"W has {W.shape[0]} rows but X has {X.shape[1]} features; "
+            "expected W of shape (n_features, n_classes)"
+        )
+    n_classes = W.shape[1]
+    b = as_float_array(b, "b", ndim=1).astype(X.dtype, copy=False)
+    if b.shape[0] != n_classes:
+        raise ValueError(
+            f"b has {b.shape[0]} entries but W has {n_classes} columns; "
+            "expected one intercept per class"
+        )
+    Y = as_float_array(Y, "Y", ndim=2).astype(X.dtype, copy=False)
+    if Y.shape != (X.shape[0], n_classes):
+        raise ValueError(
+            f"Y has shape {Y.shape}; expected (n_samples, n_classes) = "
+            f"({X.shape[0]}, {n_classes}); encode integer labels with one_hot"
+        )
+    if (Y < 0).any() or not np.allclose(Y.sum(axis=1), 1.0):
+        raise ValueError(
+            "Y must hold one-hot rows or distributions (non-negative, each row "
+            "summing to 1); received rows that do not"
+        )
+    return W, b, X, Y, _check_alpha(alpha)
