@@ -1,7 +1,8 @@
 """logreg: the NumPy library behind the book *Logistic Regression: From Binary to Multi-Class*.
 
 ``logreg.functions`` holds the sigmoid/softmax family, ``logreg.losses`` the
-losses and their gradients. Importing the package has no side effects: it does
+losses with their gradients and Hessians, ``logreg.models`` the trainers
+``LogisticRegression`` and ``SoftmaxRegression``. Importing the package has no side effects: it does
 not touch matplotlib, warning filters or any random state.
 """
 
@@ -12,13 +13,27 @@ from .losses import (
     l2_penalty,
     logistic_loss,
     logistic_loss_and_grad,
+    logistic_loss_hessian,
     softmax_cross_entropy,
     softmax_cross_entropy_and_grad,
+    softmax_cross_entropy_hessian,
+)
+from .models import (
+    ConvergenceWarning,
+    DivergenceError,
+    LogisticRegression,
+    NotFittedError,
+    SoftmaxRegression,
 )
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ConvergenceWarning",
+    "DivergenceError",
+    "LogisticRegression",
+    "NotFittedError",
+    "SoftmaxRegression",
     "binary_cross_entropy",
     "binary_cross_entropy_and_grad",
     "l2_penalty",
@@ -26,10 +41,12 @@ __all__ = [
     "log_softmax",
     "logistic_loss",
     "logistic_loss_and_grad",
+    "logistic_loss_hessian",
     "logsumexp",
     "one_hot",
     "sigmoid",
     "softmax",
     "softmax_cross_entropy",
     "softmax_cross_entropy_and_grad",
+    "softmax_cross_entropy_hessian",
 ]

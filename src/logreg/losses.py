@@ -17,7 +17,7 @@ do this once in ``fit`` rather than on every iteration).
 import numpy as np
 
 from ._validation import as_float_array
-from .functions import log_softmax
+from .functions import log_softmax, softmax
 
 __all__ = [
     "l2_penalty",
@@ -27,6 +27,8 @@ __all__ = [
     "binary_cross_entropy_and_grad",
     "softmax_cross_entropy",
     "softmax_cross_entropy_and_grad",
+    "logistic_loss_hessian",
+    "softmax_cross_entropy_hessian",
 ]
 
 
@@ -281,3 +283,96 @@ def _check_softmax(W, b, X, Y, alpha):
             "summing to 1); received rows that do not"
         )
     return W, b, X, Y, _check_alpha(alpha)
+
+
+# ---------------------------------------------------------------------------
+# Hessians (used by the Newton solver; chapter "The cross-entropy gradient").
+# ---------------------------------------------------------------------------
+
+
+def logistic_loss_hessian(w, b, X, alpha=0.0, *, fit_intercept=True):
+    """Hessian of the mean logistic loss + L2 in the parameters ``(w, b)``.
+
+    The labels do not appear: with ``s = sigmoid(z)``, each sample contributes
+    ``s (1 - s) x x^T``, whatever its label.
+
+    Parameters
+    ----------
+    w : array_like of shape (n_features,)
+    b : float
+    X : array_like of shape (n_samples, n_features)
+    alpha : float >= 0, default 0
+    fit_intercept : bool, default True
+        Whether ``b`` is a parameter (then the last row and column belong to it).
+
+    Returns
+    -------
+    H : ndarray of shape (n_features + 1, n_features + 1), or
+        (n_features, n_features) without intercept.
+    """
+    X = _check_X(X)
+    w = as_float_array(w, "w", ndim=1)
+    alpha = _check_alpha(alpha)
+    Xa = _augment(X, fit_intercept)
+    s = _sigmoid(X @ w + float(b))
+    H = Xa.T @ (Xa * (s * (1.0 - s))[:, None]) / X.shape[0]
+    H[np.diag_indices(X.shape[1])] += alpha
+    return H
+
+
+def softmax_cross_entropy_hessian(W, b, X, alpha=0.0, *, fit_intercept=True):
+    """Hessian of the mean softmax cross-entropy + L2.
+
+    The parameters are ordered class by class: ``theta = (w_1, b_1, w_2, b_2,
+    ..., w_K, b_K)``, that is, the rows of ``[coef_ | intercept_]`` flattened.
+    Block ``(k, l)`` is ``(1/n) sum_i (p_ik [k == l] - p_ik p_il) x~_i x~_i^T``
+    with ``x~_i = (x_i, 1)``, plus ``alpha`` on the diagonal entries of weights.
+    In Kronecker form: ``(1/n) sum_i (diag(p_i) - p_i p_i^T) (x) x~_i x~_i^T``.
+
+    It is positive semi-definite, and singular along every equal shift of all
+    the class parameters (chapter "Shift-invariance").
+
+    Parameters
+    ----------
+    W : array_like of shape (n_features, n_classes)
+    b : array_like of shape (n_classes,)
+    X : array_like of shape (n_samples, n_features)
+    alpha : float >= 0, default 0
+    fit_intercept : bool, default True
+
+    Returns
+    -------
+    H : ndarray of shape (n_classes * D, n_classes * D) with
+        ``D = n_features + 1`` (or ``n_features`` without intercept).
+    """
+    X = _check_X(X)
+    W = as_float_array(W, "W", ndim=2)
+    b = as_float_array(b, "b", ndim=1)
+    return _softmax_hessian(
+        _augment(X, fit_intercept), softmax(X @ W + b), _check_alpha(alpha), X.shape[1]
+    )
+
+
+def _augment(X, fit_intercept):
+    """``X`` with a column of ones appended when the intercept is a parameter."""
+    if not fit_intercept:
+        return X
+    return np.hstack([X, np.ones((X.shape[0], 1), dtype=X.dtype)])
+
+
+def _softmax_hessian(Xa, P, alpha, n_features):
+    n_samples, D = Xa.shape
+    K = P.shape[1]
+    # Second term: Q^T Q with Q_i = p_i (x) x~_i, one symmetric product.
+    Q = (P[:, :, None] * Xa[:, None, :]).reshape(n_samples, K * D)
+    H = -(Q.T @ Q)
+    # First term: block-diagonal X~^T diag(p_k) X~.
+    for k in range(K):
+        block = slice(k * D, (k + 1) * D)
+        H[block, block] += Xa.T @ (Xa * P[:, k : k + 1])
+    H /= n_samples
+    if alpha:
+        weights = np.zeros((K, D), dtype=bool)
+        weights[:, :n_features] = True
+        H[np.diag_indices(K * D)] += alpha * weights.ravel()
+    return H

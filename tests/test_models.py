@@ -1,0 +1,433 @@
+"""The trainers: agreement with scikit-learn, the solvers, the estimator contract, bad input."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_breast_cancer, load_digits, load_iris
+from sklearn.linear_model import LogisticRegression as SkLogisticRegression
+from sklearn.preprocessing import StandardScaler
+
+from logreg import (
+    ConvergenceWarning,
+    DivergenceError,
+    LogisticRegression,
+    NotFittedError,
+    SoftmaxRegression,
+    logistic_loss_hessian,
+    one_hot,
+    softmax_cross_entropy,
+    softmax_cross_entropy_and_grad,
+    softmax_cross_entropy_hessian,
+)
+
+
+def standardized(loader):
+    X, y = loader(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+@pytest.fixture(scope="module")
+def iris():
+    return standardized(load_iris)
+
+
+def blobs(n_per_class=30, n_classes=3, seed=0, spread=1.5):
+    rng = np.random.default_rng(seed)
+    centers = rng.normal(scale=3.0, size=(n_classes, 2))
+    X = np.vstack([c + spread * rng.normal(size=(n_per_class, 2)) for c in centers])
+    y = np.repeat(np.arange(n_classes), n_per_class)
+    return X, y
+
+
+# ---------------------------------------------------------------------------
+# Agreement with scikit-learn
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("loader", "alpha"),
+    [(load_iris, 1e-2), (load_iris, 1e-3), (load_digits, 1e-2), (load_breast_cancer, 1e-2)],
+    ids=["iris-1e-2", "iris-1e-3", "digits-1e-2", "breast_cancer-1e-2"],
+)
+def test_matches_scikit_learn(loader, alpha):
+    X, y = standardized(loader)
+    n_samples = X.shape[0]
+    # Our objective is mean loss + (alpha/2)||W||^2; scikit-learn's is
+    # C * sum loss + (1/2)||W||^2. Dividing the latter by C * n gives ours
+    # when C = 1 / (alpha * n).
+    ref = SkLogisticRegression(C=1.0 / (alpha * n_samples), tol=1e-12, max_iter=10_000).fit(X, y)
+    Model = LogisticRegression if len(np.unique(y)) == 2 else SoftmaxRegression
+    ours = Model(alpha=alpha, tol=1e-10).fit(X, y)
+    np.testing.assert_array_equal(ours.classes_, ref.classes_)
+    np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), rtol=0, atol=1e-5)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=0, atol=1e-4)
+    # Shift-invariance: adding the same constant to every intercept leaves
+    # every probability unchanged, and intercepts are not penalized, so the
+    # optimum fixes them only up to a common shift. Compare the differences.
+    shift = ours.intercept_ - ref.intercept_
+    np.testing.assert_allclose(shift - shift.mean(), 0.0, atol=1e-4)
+    np.testing.assert_array_equal(ours.predict(X), ref.predict(X))
+
+
+def test_softmax_intercepts_and_weights_sum_to_zero(iris):
+    X, y = iris
+    model = SoftmaxRegression(alpha=1e-2).fit(X, y)
+    # The solvers never move along the flat intercept direction, and the L2
+    # term selects the weights with sum_k w_k = 0 (shift-invariance chapter).
+    assert abs(model.intercept_.sum()) < 1e-10
+    np.testing.assert_allclose(model.coef_.sum(axis=0), 0.0, atol=1e-8)
+
+
+def test_two_class_softmax_is_binary_logistic_regression():
+    X, y = standardized(load_breast_cancer)
+    alpha = 1e-2
+    binary = LogisticRegression(alpha=alpha, tol=1e-10).fit(X, y)
+    # The softmax penalty (a/2)(|w_0|^2 + |w_1|^2) at the optimum, where
+    # w_0 = -w_1 = -w/2, equals (a/4)|w|^2: the same problem as the binary
+    # (alpha/2)|w|^2 exactly when a = 2 * alpha.
+    two_class = SoftmaxRegression(alpha=2 * alpha, tol=1e-10).fit(X, y)
+    np.testing.assert_array_equal(two_class.predict(X), binary.predict(X))
+    np.testing.assert_allclose(two_class.predict_proba(X), binary.predict_proba(X), atol=1e-8)
+    # The binary model scores classes_[1], so its weights are coef_[1] - coef_[0].
+    np.testing.assert_allclose(two_class.coef_[1] - two_class.coef_[0], binary.coef_[0], atol=1e-7)
+    np.testing.assert_allclose(
+        two_class.intercept_[1] - two_class.intercept_[0], binary.intercept_[0], atol=1e-7
+    )
+    # With the same alpha on both the answers differ: the correspondence is not 1:1.
+    same_alpha = SoftmaxRegression(alpha=alpha, tol=1e-10).fit(X, y)
+    assert np.abs(same_alpha.coef_[1] - same_alpha.coef_[0] - binary.coef_[0]).max() > 1e-3
+
+
+# ---------------------------------------------------------------------------
+# Solvers
+# ---------------------------------------------------------------------------
+
+
+def objective(model, X, y):
+    W, b = model.coef_.T, model.intercept_
+    return softmax_cross_entropy(
+        W, b, X, one_hot(np.searchsorted(model.classes_, y), W.shape[1]), model.alpha
+    )
+
+
+@pytest.mark.parametrize("Model", [LogisticRegression, SoftmaxRegression])
+def test_all_solvers_reach_the_same_optimum(Model, iris):
+    X, y = iris
+    if Model is LogisticRegression:
+        y = (y == 2).astype(int)
+    alpha = 1e-2
+    newton = Model(solver="newton", alpha=alpha, tol=1e-10).fit(X, y)
+    gd = Model(solver="gd", lr=1.0, alpha=alpha, max_iter=20_000, tol=1e-7).fit(X, y)
+    # Constant-step SGD hovers around the optimum at a distance set by lr and
+    # batch_size; 300 epochs bring it close, never exactly there.
+    sgd = Model(
+        solver="sgd", lr=0.5, batch_size=32, alpha=alpha, max_iter=300, tol=1e-7, random_state=0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        sgd.fit(X, y)
+    np.testing.assert_allclose(gd.coef_, newton.coef_, atol=1e-5)
+    # tol=1e-7 on the gradient leaves parameter errors of about tol * condition number.
+    np.testing.assert_allclose(gd.predict_proba(X), newton.predict_proba(X), atol=1e-5)
+    np.testing.assert_allclose(sgd.coef_, newton.coef_, atol=0.05)
+    np.testing.assert_allclose(sgd.predict_proba(X), newton.predict_proba(X), atol=0.03)
+    assert newton.n_iter_ < 20 < gd.n_iter_
+
+
+@pytest.mark.parametrize("solver", ["gd", "sgd", "newton"])
+def test_loss_history_is_the_objective(solver, iris):
+    X, y = iris
+    seen = []
+    model = SoftmaxRegression(
+        solver=solver,
+        alpha=1e-2,
+        max_iter=15,
+        tol=0,
+        random_state=1,
+        callback=lambda m: seen.append((m.n_iter_, objective(m, X, y))),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y)
+    assert len(model.loss_history_) == model.n_iter_ == len(seen)
+    assert [it for it, _ in seen] == list(range(1, model.n_iter_ + 1))
+    # At each callback the model holds the parameters of that iteration.
+    np.testing.assert_allclose([f for _, f in seen], model.loss_history_, rtol=1e-12)
+    if solver != "sgd":  # gd with a small step and Newton with a line search descend
+        assert np.all(np.diff(model.loss_history_) <= 1e-15)
+
+
+def test_callback_can_stop_training(iris):
+    X, y = iris
+    model = SoftmaxRegression(solver="gd", callback=lambda m: m.n_iter_ >= 3).fit(X, y)
+    assert model.n_iter_ == 3
+
+
+def test_equal_random_state_gives_identical_results(iris):
+    X, y = iris
+    fits = [SoftmaxRegression(solver="sgd", max_iter=5, random_state=7, tol=0) for _ in range(3)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        a, b, c = (m.fit(X, y) for m in fits)
+    np.testing.assert_array_equal(a.coef_, b.coef_)
+    c.set_params(random_state=8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        c.fit(X, y)
+    assert not np.array_equal(a.coef_, c.coef_)
+
+
+def test_newton_handles_the_unregularized_null_space():
+    # With alpha = 0 the Hessian is singular along every equal shift of all
+    # class parameters (d + 1 directions); Newton must still converge.
+    X, y = blobs(spread=4.0)  # overlapping classes: a finite optimum exists
+    model = SoftmaxRegression(alpha=0.0, tol=1e-9).fit(X, y)
+    assert model.n_iter_ < 30
+    _, gW, gb = softmax_cross_entropy_and_grad(model.coef_.T, model.intercept_, X, one_hot(y, 3))
+    assert np.abs(gW).max() < 1e-9 and np.abs(gb).max() < 1e-9
+    np.testing.assert_allclose(model.coef_.sum(axis=0), 0.0, atol=1e-9)
+
+
+def test_convergence_warning_names_the_fix(iris):
+    X, y = iris
+    with pytest.warns(
+        ConvergenceWarning, match=r"did not converge in max_iter=2 .*increase max_iter"
+    ):
+        SoftmaxRegression(solver="gd", max_iter=2).fit(X, y)
+
+
+@pytest.mark.parametrize("solver", ["gd", "sgd"])
+def test_divergence_raises_and_names_lr(solver):
+    X, y = blobs()
+    X = X * 1e3  # unscaled features make lr = 10 far too large
+    with pytest.raises(DivergenceError, match=r"lr=10 is likely too large"):
+        SoftmaxRegression(solver=solver, lr=10.0, alpha=1.0, max_iter=500, random_state=0).fit(X, y)
+
+
+def test_separable_data_without_penalty_warns_instead_of_returning_nan():
+    X = np.array([[-2.0], [-1.0], [1.0], [2.0]])
+    y = np.array([0, 0, 1, 1])
+    with pytest.warns(ConvergenceWarning):
+        model = LogisticRegression(solver="gd", alpha=0.0, lr=1.0, max_iter=50).fit(X, y)
+    assert np.all(np.isfinite(model.coef_))
+    np.testing.assert_array_equal(model.predict(X), y)
+
+
+# ---------------------------------------------------------------------------
+# The estimator contract
+# ---------------------------------------------------------------------------
+
+
+def test_string_labels_round_trip(iris):
+    X, y = iris
+    label_names = np.array(["setosa", "versicolor", "virginica"])
+    names = label_names[y]
+    model = SoftmaxRegression(alpha=1e-2).fit(X, names)
+    np.testing.assert_array_equal(model.classes_, label_names)
+    assert model.predict(X).dtype == names.dtype
+    numeric = SoftmaxRegression(alpha=1e-2).fit(X, y)
+    np.testing.assert_array_equal(model.predict(X), label_names[numeric.predict(X)])
+    assert model.score(X, names) == numeric.score(X, y) > 0.9
+
+
+def test_labels_need_not_start_at_zero():
+    X, y = blobs()
+    labels = np.array([10, 20, 30])[y]
+    model = SoftmaxRegression().fit(X, labels)
+    np.testing.assert_array_equal(model.classes_, [10, 20, 30])
+    assert set(np.unique(model.predict(X))) <= {10, 20, 30}
+    binary = LogisticRegression().fit(X[y < 2], np.array([-5, 7])[y[y < 2]])
+    np.testing.assert_array_equal(binary.classes_, [-5, 7])
+    # predict_proba's columns follow classes_: column 1 is P(y = 7).
+    p7 = binary.predict_proba(X[y < 2])[:, 1]
+    np.testing.assert_array_equal(binary.predict(X[y < 2]), np.where(p7 > 0.5, 7, -5))
+
+
+def test_prediction_methods_are_consistent(iris):
+    X, y = iris
+    model = SoftmaxRegression(alpha=1e-2).fit(X, y)
+    P = model.predict_proba(X)
+    np.testing.assert_allclose(P.sum(axis=1), 1.0)
+    np.testing.assert_allclose(np.exp(model.predict_log_proba(X)), P, rtol=1e-12)
+    Z = model.decision_function(X)
+    assert Z.shape == (150, 3)
+    np.testing.assert_array_equal(model.predict(X), model.classes_[Z.argmax(axis=1)])
+    binary = LogisticRegression().fit(X, y == 0)
+    assert binary.coef_.shape == (1, 4) and binary.intercept_.shape == (1,)
+    z = binary.decision_function(X)
+    assert z.shape == (150,)
+    np.testing.assert_allclose(np.exp(binary.predict_log_proba(X)), binary.predict_proba(X))
+
+
+def test_fit_returns_self_and_constructor_only_stores():
+    model = SoftmaxRegression(lr=-1.0, solver="nonsense")  # no validation yet
+    assert model.lr == -1.0 and not hasattr(model, "coef_")
+    X, y = blobs()
+    fitted = SoftmaxRegression()
+    assert fitted.fit(X, y) is fitted
+
+
+def test_get_set_params_and_repr():
+    model = SoftmaxRegression(alpha=0.5, solver="gd")
+    params = model.get_params()
+    assert params["alpha"] == 0.5 and params["solver"] == "gd" and params["lr"] == 0.1
+    assert model.set_params(lr=0.2) is model and model.lr == 0.2
+    assert repr(model) == "SoftmaxRegression(solver='gd', lr=0.2, alpha=0.5)"
+    assert repr(LogisticRegression()) == "LogisticRegression()"
+    with pytest.raises(ValueError, match="has no parameter 'learning_rate'; expected one of"):
+        model.set_params(learning_rate=1.0)
+
+
+def test_scikit_learn_clone_works():
+    from sklearn.base import clone
+
+    model = SoftmaxRegression(alpha=0.3, random_state=4)
+    copy = clone(model)
+    assert copy is not model and copy.get_params() == model.get_params()
+
+
+# ---------------------------------------------------------------------------
+# Hessians, against finite differences of the gradient
+# ---------------------------------------------------------------------------
+
+
+def test_softmax_hessian_matches_finite_differences():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(12, 3))
+    Y = one_hot(rng.integers(0, 4, 12), 4)
+    W, b, alpha = rng.normal(size=(3, 4)), rng.normal(size=4), 0.3
+    H = softmax_cross_entropy_hessian(W, b, X, alpha)
+
+    def grad(theta):  # theta: rows of [W^T | b], class by class
+        T = theta.reshape(4, 4)
+        _, gW, gb = softmax_cross_entropy_and_grad(T[:, :3].T, T[:, 3], X, Y, alpha)
+        return np.hstack([gW.T, gb[:, None]]).ravel()
+
+    theta = np.hstack([W.T, b[:, None]]).ravel()
+    h = 1e-6
+    numeric = np.array([(grad(theta + h * e) - grad(theta - h * e)) / (2 * h) for e in np.eye(16)])
+    # Central differences of an O(1) gradient: error ~ h^2 + eps/h ~ 1e-10.
+    np.testing.assert_allclose(H, numeric, atol=1e-7)
+    np.testing.assert_allclose(H, H.T)
+    eigenvalues = np.linalg.eigvalsh(softmax_cross_entropy_hessian(W, b, X))
+    assert eigenvalues.min() > -1e-12  # positive semi-definite: the loss is convex
+    # Singular along an equal shift of every class's parameters.
+    u = rng.normal(size=4)
+    shift = np.tile(u, 4)
+    np.testing.assert_allclose(softmax_cross_entropy_hessian(W, b, X) @ shift, 0.0, atol=1e-12)
+
+
+def test_logistic_hessian_matches_finite_differences():
+    from logreg import logistic_loss_and_grad
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(10, 3))
+    y = np.where(rng.random(10) < 0.5, -1.0, 1.0)
+    w, b, alpha = rng.normal(size=3), 0.2, 0.1
+    H = logistic_loss_hessian(w, b, X, alpha)
+
+    def grad(theta):
+        _, gw, gb = logistic_loss_and_grad(theta[:3], theta[3], X, y, alpha)
+        return np.append(gw, gb)
+
+    theta = np.append(w, b)
+    h = 1e-6
+    numeric = np.array([(grad(theta + h * e) - grad(theta - h * e)) / (2 * h) for e in np.eye(4)])
+    np.testing.assert_allclose(H, numeric, atol=1e-7)
+
+
+# ---------------------------------------------------------------------------
+# Bad input: a clear error, nothing else
+# ---------------------------------------------------------------------------
+
+Xb, yb = blobs()
+
+
+@pytest.mark.parametrize(
+    ("model", "X", "y", "exc", "match"),
+    [
+        (SoftmaxRegression(), Xb[:, 0], yb, ValueError, "X must be a 2-D array; received 1-D"),
+        (SoftmaxRegression(), np.where(Xb > 2, np.nan, Xb), yb, ValueError, "X contains NaN"),
+        (SoftmaxRegression(), np.where(Xb > 2, np.inf, Xb), yb, ValueError, r"X contains \+inf"),
+        (SoftmaxRegression(), Xb.astype(str), yb, TypeError, "X must be numeric"),
+        (SoftmaxRegression(), Xb, yb[:-1], ValueError, "y has 89 samples but X has 90"),
+        (SoftmaxRegression(), Xb[:0], yb[:0], ValueError, "X has no samples"),
+        (
+            SoftmaxRegression(),
+            Xb,
+            np.zeros(90),
+            ValueError,
+            r"at least 2 classes; received 1 \(0.0\)",
+        ),
+        (
+            LogisticRegression(),
+            Xb,
+            yb,
+            ValueError,
+            "exactly 2 classes; received 3 .*SoftmaxRegression",
+        ),
+        (SoftmaxRegression(lr=0), Xb, yb, ValueError, "lr must be a finite number > 0; received 0"),
+        (SoftmaxRegression(lr=-0.1), Xb, yb, ValueError, "lr must be .* > 0; received -0.1"),
+        (
+            SoftmaxRegression(lr="fast"),
+            Xb,
+            yb,
+            TypeError,
+            "lr must be a real number; received 'fast'",
+        ),
+        (SoftmaxRegression(alpha=-1), Xb, yb, ValueError, "alpha must be .* >= 0; received -1"),
+        (
+            SoftmaxRegression(max_iter=0),
+            Xb,
+            yb,
+            ValueError,
+            "max_iter must be at least 1; received 0",
+        ),
+        (SoftmaxRegression(max_iter=2.5), Xb, yb, TypeError, "max_iter must be an int"),
+        (SoftmaxRegression(tol=-1.0), Xb, yb, ValueError, "tol must be .* >= 0"),
+        (
+            SoftmaxRegression(solver="sgd", batch_size=0),
+            Xb,
+            yb,
+            ValueError,
+            "batch_size must be between 1 and n_samples=90; received 0",
+        ),
+        (
+            SoftmaxRegression(solver="sgd", batch_size=91),
+            Xb,
+            yb,
+            ValueError,
+            "batch_size must be between 1 and n_samples=90; received 91",
+        ),
+        (
+            SoftmaxRegression(solver="lbfgs"),
+            Xb,
+            yb,
+            ValueError,
+            "solver must be one of 'gd', 'sgd', 'newton'; received 'lbfgs'",
+        ),
+        (SoftmaxRegression(random_state="seed"), Xb, yb, TypeError, "random_state must be None"),
+        (SoftmaxRegression(callback=3), Xb, yb, TypeError, "callback must be callable"),
+        (SoftmaxRegression(fit_intercept="yes"), Xb, yb, TypeError, "fit_intercept must be True"),
+    ],
+)
+def test_bad_input_to_fit(model, X, y, exc, match):
+    with pytest.raises(exc, match=match):
+        model.fit(X, y)
+
+
+def test_unfitted_model_says_to_call_fit():
+    for Model in (LogisticRegression, SoftmaxRegression):
+        with pytest.raises(
+            NotFittedError, match=f"This {Model.__name__} instance is not fitted yet; call fit"
+        ):
+            Model().predict(Xb)
+
+
+def test_predict_with_wrong_number_of_features():
+    model = SoftmaxRegression().fit(Xb, yb)
+    with pytest.raises(
+        ValueError, match="X has 3 features, but SoftmaxRegression was fitted with 2"
+    ):
+        model.predict_proba(np.ones((4, 3)))
