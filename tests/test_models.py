@@ -72,11 +72,15 @@ def test_matches_scikit_learn(loader, alpha):
 
 def test_softmax_intercepts_and_weights_sum_to_zero(iris):
     X, y = iris
-    model = SoftmaxRegression(alpha=1e-2).fit(X, y)
-    # The solvers never move along the flat intercept direction, and the L2
-    # term selects the weights with sum_k w_k = 0 (shift-invariance chapter).
-    assert abs(model.intercept_.sum()) < 1e-10
-    np.testing.assert_allclose(model.coef_.sum(axis=0), 0.0, atol=1e-8)
+    alpha, tol = 1e-2, 1e-10
+    model = SoftmaxRegression(alpha=alpha, tol=tol).fit(X, y)
+    # The solvers never move along the flat intercept direction.
+    assert abs(model.intercept_.sum()) < 1e-12
+    # The data part of the gradient sums to zero over the classes, so the
+    # class-sum of the full gradient is alpha * sum_k w_k; at convergence each
+    # entry is <= tol, so |sum_k w_k| <= n_classes * tol / alpha. The L2 term
+    # selects the representative with sum_k w_k = 0 (shift-invariance chapter).
+    assert np.abs(model.coef_.sum(axis=0)).max() <= 3 * tol / alpha
 
 
 def test_two_class_softmax_is_binary_logistic_regression():

@@ -98,6 +98,7 @@ class _SoftmaxObjective:
         self.n_classes = Y.shape[1]
         self.D = self.n_features + int(fit_intercept)
         self.size = self.n_classes * self.D
+        self.Xa32 = _augment(X, fit_intercept).astype(np.float32)
 
     def split(self, theta):
         T = theta.reshape(self.n_classes, self.D)
@@ -113,11 +114,13 @@ class _SoftmaxObjective:
         return loss, G.ravel()
 
     def hessian(self, theta):
+        # Mixed precision: the Hessian, whose cost dominates a Newton step, is
+        # formed in float32; the gradient stays float64. An inexact Hessian
+        # only perturbs the step (the line search still guarantees descent);
+        # where the iteration converges is decided by the float64 gradient.
         W, b = self.split(theta)
         P = softmax(self.X @ W + b)
-        return _softmax_hessian(
-            _augment(self.X, self.fit_intercept), P, self.alpha, self.n_features
-        )
+        return _softmax_hessian(self.Xa32, P, self.alpha, self.n_features, dtype=np.float32)
 
     def null_space(self):
         """Orthonormal basis of the directions along which the objective is flat.
@@ -192,19 +195,25 @@ def _newton(obj, theta, max_iter, tol, step_done, **_):
     if np.max(np.abs(grad)) <= tol:
         return theta, 0, True
     N = obj.null_space()
+    flat = None if N is None else N @ N.T
     for it in range(1, max_iter + 1):
         H = obj.hessian(theta)
-        if N is not None:
+        if flat is not None:
             # The Hessian is singular along the shift directions N (the
             # shift-invariance theorem), and the gradient is orthogonal to
             # them. Adding c * N N^T makes the system solvable without
             # changing the Newton step on the rest: it returns the
             # minimum-norm step, which never moves along a flat direction.
-            H += (np.trace(H) / H.shape[0] + 1.0) * (N @ N.T)
+            H += (np.trace(H) / H.shape[0] + 1.0) * flat.astype(H.dtype, copy=False)
+        rhs = grad.astype(H.dtype)
         try:
-            direction = -np.linalg.solve(H, grad)
-        except np.linalg.LinAlgError:
-            direction = -np.linalg.lstsq(H, grad, rcond=None)[0]
+            direction = -np.linalg.solve(H, rhs).astype(np.float64)
+        except np.linalg.LinAlgError:  # numerically singular: least squares
+            direction = -np.linalg.lstsq(H, rhs, rcond=None)[0].astype(np.float64)
+        if N is not None:
+            # Rounding (float32) leaves a tiny component along the flat
+            # directions; remove it so the parameters never drift along them.
+            direction -= N @ (N.T @ direction)
         slope = grad @ direction
         if not slope < 0:  # numerically not a descent direction: fall back on the gradient
             direction, slope = -grad, -(grad @ grad)
