@@ -1,7 +1,8 @@
 """The sigmoid and softmax families, computed so that they never overflow.
 
 Chapter "The softmax function" (``book/softmax/softmax_function.ipynb``) derives
-each of these and shows what goes wrong with the textbook formulas.
+each of these and shows what goes wrong with the textbook formulas; the
+sigmoid's properties are ``thm-sigmoid-facts`` (``book/logistic/sigmoid_function.ipynb``).
 """
 
 import numpy as np
@@ -108,8 +109,9 @@ def softmax(Z, axis=-1):
     Notes
     -----
     Subtracting the maximum of each slice before exponentiating leaves the
-    result unchanged: this is the shift-invariance theorem of the chapter
-    "Shift-invariance" applied to the logits. It makes every exponent <= 0, so
+    result unchanged: this is the shift-invariance theorem applied to the
+    logits (``thm-shift-invariance`` and ``cor-shift-max``,
+    ``book/softmax/shift_invariance.ipynb``). It makes every exponent <= 0, so
     nothing overflows, and the largest term is 1, so the sum is >= 1.
     """
     Z = as_float_array(Z, "Z", allow_neg_inf=True)

@@ -52,9 +52,9 @@ def l2_penalty(W, alpha):
 
 
 # ---------------------------------------------------------------------------
-# Binary models. Chapter "Logistic loss and cross-entropy" proves that the two
-# losses below are the same function of (w, b) once the labels are matched
-# (y_pm = 2 * y01 - 1); the tests check it numerically.
+# Binary models. Theorem thm-loss-equivalence (book/logistic/logistic_loss.ipynb)
+# proves that the two losses below are the same function of (w, b) once the
+# labels are matched (y_pm = 2 * y01 - 1); the tests check it numerically.
 # ---------------------------------------------------------------------------
 
 
@@ -125,7 +125,8 @@ def binary_cross_entropy_and_grad(w, b, X, y, alpha=0.0, *, check_input=True):
     """Mean binary cross-entropy (labels in {0, 1}) and its gradient.
 
     The per-sample loss simplifies to ``ln(1 + e^z) - y z`` (never a log of a
-    probability), whose derivative in ``z`` is ``s(z) - y``.
+    probability), whose derivative in ``z`` is ``s(z) - y`` (theorems
+    ``thm-bce-mle`` and ``thm-bce-gradient``, book/logistic/logistic_loss.ipynb).
 
     Returns
     -------
@@ -173,8 +174,9 @@ def softmax_cross_entropy(W, b, X, Y, alpha=0.0, *, check_input=True):
 def softmax_cross_entropy_and_grad(W, b, X, Y, alpha=0.0, *, check_input=True):
     """Mean softmax cross-entropy and its gradient ``X^T (P - Y) / n + alpha W``.
 
-    Chapter "The cross-entropy gradient" proves ``dL/dZ = (P - Y) / n`` for
-    ``P = softmax(Z)``; then ``dL/dW = X^T dL/dZ`` and ``dL/db`` is its column sum.
+    Theorem ``thm-ce-gradient`` (book/softmax/cross_entropy.ipynb) proves
+    ``dL/dZ = (P - Y) / n`` for ``P = softmax(Z)``; then ``dL/dW = X^T dL/dZ``
+    and ``dL/db`` is its column sum.
 
     Returns
     -------
@@ -296,7 +298,7 @@ def _check_softmax(W, b, X, Y, alpha):
 
 
 # ---------------------------------------------------------------------------
-# Hessians (used by the Newton solver; chapter "The cross-entropy gradient").
+# Hessians (used by the Newton solver; thm-ce-hessian, book/softmax/cross_entropy.ipynb).
 # ---------------------------------------------------------------------------
 
 
@@ -340,7 +342,7 @@ def softmax_cross_entropy_hessian(W, b, X, alpha=0.0, *, fit_intercept=True):
     In Kronecker form: ``(1/n) sum_i (diag(p_i) - p_i p_i^T) (x) x~_i x~_i^T``.
 
     It is positive semi-definite, and singular along every equal shift of all
-    the class parameters (chapter "Shift-invariance").
+    the class parameters (``thm-ce-hessian`` and ``thm-shift-invariance``).
 
     Parameters
     ----------

@@ -77,7 +77,8 @@ class _BinaryObjective:
 
     def hessian(self, theta):
         # IRLS: for the canonical (logit) link, Newton's Hessian equals the
-        # expected Hessian of Fisher scoring, because it does not depend on y.
+        # expected Hessian of Fisher scoring, because it does not depend on y
+        # (book/logistic/bernoulli_glm.ipynb, "Why Newton's method is IRLS").
         w, b = self.split(theta)
         s = _sigmoid(self.X @ w + b)
         Xa = _augment(self.X, self.fit_intercept)
@@ -125,8 +126,9 @@ class _SoftmaxObjective:
     def null_space(self):
         """Orthonormal basis of the directions along which the objective is flat.
 
-        Shift-invariance (chapter "Shift-invariance"): adding the same vector to
-        every class's parameters leaves every probability unchanged. The L2
+        Shift-invariance (thm-shift-invariance, book/softmax/shift_invariance.ipynb):
+        adding the same vector to every class's parameters leaves every
+        probability unchanged. The L2
         term breaks this for the weights when alpha > 0, but never for the
         unpenalized intercepts.
         """
@@ -199,9 +201,9 @@ def _newton(obj, theta, max_iter, tol, step_done, **_):
     for it in range(1, max_iter + 1):
         H = obj.hessian(theta)
         if flat is not None:
-            # The Hessian is singular along the shift directions N (the
-            # shift-invariance theorem), and the gradient is orthogonal to
-            # them. Adding c * N N^T makes the system solvable without
+            # The Hessian is singular along the shift directions N
+            # (thm-shift-invariance, thm-ce-hessian), and the gradient is
+            # orthogonal to them. Adding c * N N^T makes the system solvable without
             # changing the Newton step on the rest: it returns the
             # minimum-norm step, which never moves along a flat direction.
             H += (np.trace(H) / H.shape[0] + 1.0) * flat.astype(H.dtype, copy=False)
