@@ -1,0 +1,339 @@
+"""Thin ipywidgets front ends for the demos in :mod:`logreg.plotting`.
+
+Each function returns a :class:`DemoWidget`: controls above a figure. Moving a
+control calls the demo's plotting function again and shows the new figure as a
+PNG image, rendered with matplotlib's Agg canvas, so the widget works in any
+Jupyter front end and never touches pyplot's global state. The widgets need a
+running kernel; the book's website shows kernel-free animations instead
+(:func:`logreg.plotting.animation_html`).
+"""
+
+import io
+from functools import lru_cache
+
+import ipywidgets as widgets
+import numpy as np
+import PIL.Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from . import plotting
+from .datasets import load_iris_2d, make_blobs, make_moons
+
+__all__ = [
+    "DemoWidget",
+    "landscape_widget",
+    "shift_widget",
+    "sigmoid_widget",
+    "softmax_sigmoid_widget",
+    "temperature_widget",
+    "training_widget",
+]
+
+
+class DemoWidget(widgets.VBox):
+    """Controls, a figure and a one-line readout, redrawn on every change.
+
+    Attributes
+    ----------
+    controls : dict of name -> ipywidgets control
+    info : dict
+        What the plotting function returned on the last redraw.
+    figure : matplotlib Figure
+    image : ipywidgets.Image
+    readout : ipywidgets.HTML
+    """
+
+    def __init__(self, controls, draw, figsize, ncols=1, layout_controls=None, dpi=72):
+        self.controls = controls
+        self._draw = draw
+        self.figure = Figure(figsize=figsize, dpi=dpi)
+        FigureCanvasAgg(self.figure)
+        self.axes = [self.figure.add_subplot(1, ncols, i + 1) for i in range(ncols)]
+        for ax in self.axes:
+            ax.locator_params(nbins=4)  # fewer tick labels: text is most of a redraw
+        self.image = widgets.Image(format="png")
+        self.readout = widgets.HTML()
+        self.info = {}
+        self._busy = False  # a draw that adjusts a control must not redraw itself
+        self._background, self._background_state = None, None
+        for control in controls.values():
+            control.observe(self._changed, names="value")
+        rows = layout_controls or [list(controls.values())]
+        super().__init__([*(widgets.HBox(r) for r in rows), self.image, self.readout])
+        self.refresh()
+
+    def animation(self, name, values, interval=250):
+        """Kernel-free HTML animation of this demo as control ``name`` runs over
+        ``values`` (other controls at their current values), drawn by the same
+        function as the live widget. For the book's website."""
+        if name not in self.controls:
+            raise ValueError(f"no control {name!r}; expected one of {', '.join(self.controls)}")
+        fig = Figure(figsize=self.figure.get_size_inches(), dpi=self.figure.dpi)
+        FigureCanvasAgg(fig)
+        axes = [fig.add_subplot(1, len(self.axes), i + 1) for i in range(len(self.axes))]
+        for ax in axes:
+            ax.locator_params(nbins=4)
+        fixed = self.values()
+        self._busy = True  # frames must not move the live controls
+
+        def frame(value):
+            for ax in axes:
+                plotting.remove_data_artists(ax)
+            self._draw(axes, **{**fixed, name: value})
+
+        try:
+            frame(values[0])
+            fig.tight_layout()
+            return plotting.animation_html(fig, frame, values, interval=interval)
+        finally:
+            self._busy = False
+
+    def render_png(self):
+        """The figure as PNG bytes.
+
+        The axes frames, ticks and labels rarely change while a slider moves,
+        and drawing them is most of the cost. So the figure without its data
+        (and titles) is drawn once and kept as a background; a redraw restores
+        it and draws only the data artists, unless an axis's limits or scale
+        changed, which forces a full draw and a new background.
+        """
+        canvas = self.figure.canvas
+        state = [
+            (ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale()) for ax in self.axes
+        ]
+        if state != self._background_state:
+            self._capture_background(canvas)
+            self._background_state = state
+        canvas.restore_region(self._background)
+        for ax in self.axes:
+            for artist in sorted(_data_artists(ax), key=lambda a: a.get_zorder()):
+                ax.draw_artist(artist)
+        pixels = np.asarray(canvas.buffer_rgba())[..., :3]
+        buffer = io.BytesIO()
+        # A fast compression level: each image is shown once and thrown away.
+        PIL.Image.fromarray(pixels).save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
+
+    def _capture_background(self, canvas):
+        hidden = [a for ax in self.axes for a in _data_artists(ax) if a.get_visible()]
+        for artist in hidden:
+            artist.set_visible(False)
+        try:
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+        finally:
+            for artist in hidden:
+                artist.set_visible(True)
+
+    def values(self):
+        return {name: control.value for name, control in self.controls.items()}
+
+    def _changed(self, change):
+        if not self._busy:
+            self.refresh()
+
+    def refresh(self):
+        """Redraw the figure for the current control values."""
+        first = not self.info
+        for ax in self.axes:
+            plotting.remove_data_artists(ax)
+        self._busy = True
+        try:
+            self.info = self._draw(self.axes, **self.values()) or {}
+        finally:
+            self._busy = False
+        if first:  # layout once: recomputing it on every move would dominate the redraw
+            self.figure.tight_layout()
+            self._background_state = None
+        self.image.value = self.render_png()
+        self.readout.value = self.info.get("readout", "")
+
+
+def _data_artists(ax):
+    """What a plotting function draws (see ``plotting.remove_data_artists``), plus the title."""
+    return [*ax.images, *ax.collections, *ax.patches, *ax.lines, *ax.texts, ax.title]
+
+
+def _slider(description, value, lo, hi, step, log=False):
+    cls = widgets.FloatLogSlider if log else widgets.FloatSlider
+    kwargs = {"base": 10, "min": lo, "max": hi} if log else {"min": lo, "max": hi}
+    return cls(
+        value=value,
+        step=step,
+        description=description,
+        continuous_update=True,
+        style={"description_width": "initial"},
+        **kwargs,
+    )
+
+
+# 1 -------------------------------------------------------------------------
+
+
+def sigmoid_widget(X, y, w=1.0, b=0.0):
+    """Weight and bias sliders for 1-D data, or two weights and a bias for 2-D data."""
+    X = np.asarray(X, float)
+    names = ["w"] if X.shape[1] == 1 else ["w1", "w2"]
+    w0 = np.broadcast_to(np.asarray(w, float), (len(names),))
+    controls = {n: _slider(n, float(v), -5, 5, 0.1) for n, v in zip(names, w0, strict=True)}
+    controls["b"] = _slider("b", float(b), -5, 5, 0.1)
+
+    def draw(axes, b, **weights):
+        w_vec = np.array([weights[n] for n in names])
+        info = plotting.plot_sigmoid_demo(axes[0], X, y, w_vec, b)
+        info["readout"] = f"mean log-likelihood: <b>{info['log_likelihood']:.4f}</b>"
+        return info
+
+    return DemoWidget(controls, draw, figsize=(6, 3.2))
+
+
+# 2 -------------------------------------------------------------------------
+
+
+def temperature_widget(logits=(2.0, 1.0, 0.5, -1.0), temperature=1.0):
+    """Editable logits (comma-separated) and a temperature slider on a log scale."""
+    controls = {
+        "logits": widgets.Text(value=", ".join(f"{v:g}" for v in logits), description="logits"),
+        "temperature": _slider("T", temperature, -3, 2, 0.05, log=True),
+    }
+
+    def draw(axes, logits, temperature):
+        try:
+            values = [float(v) for v in logits.split(",") if v.strip()]
+        except ValueError:
+            values = []
+        if len(values) < 2:
+            axes[0].text(
+                0.5,
+                0.5,
+                "enter at least two numbers, separated by commas",
+                ha="center",
+                va="center",
+                transform=axes[0].transAxes,
+            )
+            return {
+                "readout": f"expected at least two comma-separated numbers; received {logits!r}",
+                "probs": None,
+            }
+        info = plotting.plot_softmax_temperature(axes[0], values, temperature)
+        info["readout"] = "probabilities: " + ", ".join(f"{p:.3f}" for p in info["probs"])
+        return info
+
+    return DemoWidget(controls, draw, figsize=(5, 3))
+
+
+# 3 -------------------------------------------------------------------------
+
+
+def shift_widget(X, y, W, b):
+    """Sliders for the shift u = (u1, u2) subtracted from every weight vector."""
+    X, W, b = np.asarray(X, float), np.asarray(W, float), np.asarray(b, float)
+    controls = {"u1": _slider("u1", 0.0, -3, 3, 0.1), "u2": _slider("u2", 0.0, -3, 3, 0.1)}
+
+    reach = (np.abs(W).max() + 3.0) * 1.1  # covers every slider position
+
+    def draw(axes, u1, u2):
+        info = plotting.plot_shift_invariance(axes, X, y, W, b, [u1, u2], reach=reach)
+        info["readout"] = f"max |change in any probability| = <b>{info['max_difference']:.2e}</b>"
+        return info
+
+    return DemoWidget(controls, draw, figsize=(8, 3.6), ncols=2)
+
+
+# 4 -------------------------------------------------------------------------
+
+
+def softmax_sigmoid_widget(w1=1.5, w2=-0.5):
+    """Sliders for the two class weights of a 1-D, two-class softmax model."""
+    controls = {"w1": _slider("w1", w1, -4, 4, 0.1), "w2": _slider("w2", w2, -4, 4, 0.1)}
+
+    def draw(axes, w1, w2):
+        info = plotting.plot_softmax_vs_sigmoid(axes[0], w1, w2)
+        info["readout"] = (
+            f"w1 - w2 = <b>{w1 - w2:.2f}</b>; max |difference| = {info['max_difference']:.1e}"
+        )
+        return info
+
+    return DemoWidget(controls, draw, figsize=(5.5, 3.2))
+
+
+# 5 -------------------------------------------------------------------------
+
+DATASETS = {
+    "blobs, K=2": lambda: make_blobs(40, 2, spread=1.3),
+    "blobs, K=3": lambda: make_blobs(40, 3, spread=1.3),
+    "blobs, K=4": lambda: make_blobs(40, 4, spread=1.3),
+    "blobs, K=5": lambda: make_blobs(40, 5, spread=1.3),
+    "iris (petals)": load_iris_2d,
+    "two moons": lambda: make_moons(200, noise=0.15),
+}
+
+
+@lru_cache(maxsize=32)
+def _training_run(dataset, solver, lr, batch_size, alpha, n_iter):
+    # Cached per setting: scrubbing and revisiting a setting cost only a redraw.
+    X, y = DATASETS[dataset]()
+    history = plotting.record_training(
+        X, y, solver=solver, lr=lr, batch_size=batch_size, alpha=alpha, n_iter=n_iter
+    )
+    probs = plotting.grid_probabilities(X, history) if len(history["losses"]) else None
+    return X, y, history, probs
+
+
+def training_widget(
+    dataset="blobs, K=3", solver="gd", lr=0.5, batch_size=16, alpha=1e-3, n_iter=60
+):
+    """Data set, solver, learning rate, batch size, alpha and iterations; a scrubber
+    replays the recorded training."""
+    controls = {
+        "dataset": widgets.Dropdown(options=list(DATASETS), value=dataset, description="data"),
+        "solver": widgets.Dropdown(
+            options=["gd", "sgd", "newton"], value=solver, description="solver"
+        ),
+        "lr": _slider("lr", lr, -3, 1.5, 0.1, log=True),
+        "batch_size": widgets.IntSlider(value=batch_size, min=1, max=64, description="batch"),
+        "alpha": _slider("alpha", alpha, -5, 0, 0.1, log=True),
+        "n_iter": widgets.IntSlider(value=n_iter, min=1, max=200, description="iterations"),
+        "iteration": widgets.IntSlider(value=n_iter, min=1, max=n_iter, description="replay"),
+    }
+    rows = [
+        [controls[k] for k in ("dataset", "solver", "n_iter")],
+        [controls[k] for k in ("lr", "batch_size", "alpha")],
+        [controls["iteration"]],
+    ]
+    scrubber = controls["iteration"]
+    last_run = {}
+
+    def draw(axes, dataset, solver, lr, batch_size, alpha, n_iter, iteration):
+        key = (dataset, solver, round(lr, 6), batch_size, round(alpha, 8), n_iter)
+        X, y, history, probs = _training_run(*key)
+        n_done = len(history["losses"])
+        if last_run.get("key") != key:  # new training run: the scrubber jumps to its end
+            last_run["key"] = key
+            scrubber.max = max(n_done, 1)
+            scrubber.value = iteration = max(n_done, 1)
+        if n_done == 0:
+            return {"readout": history["error"] or "no iterations were run"}
+        info = plotting.plot_training_state(axes, X, y, history, iteration, grid_probs=probs)
+        status = history["error"] or f"final objective {history['losses'][-1]:.4f}"
+        info["readout"] = f"{n_done} iterations recorded; {status}"
+        info["history"] = history
+        return info
+
+    return DemoWidget(controls, draw, figsize=(9, 3.6), ncols=2, layout_controls=rows)
+
+
+# 6 -------------------------------------------------------------------------
+
+
+def landscape_widget(x, y, lr=0.5, n_iter=30):
+    """A learning-rate slider over the logistic-loss landscape of 1-D data."""
+    controls = {"lr": _slider("lr", lr, -1, 1.5, 0.05, log=True)}
+
+    def draw(axes, lr):
+        info = plotting.plot_loss_landscape(axes[0], x, y, lr, n_iter=n_iter)
+        info["readout"] = f"learning rate {lr:.3g}: <b>{info['status']}</b>"
+        return info
+
+    return DemoWidget(controls, draw, figsize=(5.5, 4))

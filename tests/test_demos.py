@@ -1,0 +1,197 @@
+"""The demos: plotting functions on known input, and widgets driven like a user would."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import io  # noqa: E402
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import PIL.Image  # noqa: E402
+import pytest  # noqa: E402
+
+from logreg import SoftmaxRegression, datasets, plotting, sigmoid, widgets  # noqa: E402
+
+
+@pytest.fixture
+def ax():
+    fig, ax = plt.subplots()
+    yield ax
+    plt.close(fig)
+
+
+@pytest.fixture
+def two_axes():
+    fig, axes = plt.subplots(1, 2)
+    yield axes
+    plt.close(fig)
+
+
+rng = np.random.default_rng(0)
+X1 = np.r_[rng.normal(-0.5, 2, 40), rng.normal(0.5, 2, 40)][:, None]
+Y1 = np.repeat([0, 1], 40)
+XB, YB = datasets.make_blobs(30, 3)
+
+
+def test_sigmoid_boundary_is_where_the_logit_is_zero(ax):
+    info = plotting.plot_sigmoid_demo(ax, X1, Y1, [2.0], -1.0)
+    assert info["boundary"].get_xdata()[0] == pytest.approx(0.5)
+    x, p = info["curve"].get_data()
+    np.testing.assert_allclose(p, sigmoid(2 * x - 1))
+    expected = np.mean(
+        Y1 * np.log(sigmoid(2 * X1[:, 0] - 1)) + (1 - Y1) * np.log(sigmoid(1 - 2 * X1[:, 0]))
+    )
+    assert info["log_likelihood"] == pytest.approx(expected, rel=1e-12)
+
+
+def test_sigmoid_boundary_in_two_dimensions(ax):
+    X, y = XB[YB < 2], YB[YB < 2]
+    info = plotting.plot_sigmoid_demo(ax, X, y, [1.0, 2.0], 1.0)
+    xs, ys = info["boundary"].get_data()
+    np.testing.assert_allclose(1.0 * xs + 2.0 * ys + 1.0, 0.0, atol=1e-12)
+
+
+def test_cold_temperature_gives_one_hot_bars(ax):
+    info = plotting.plot_softmax_temperature(ax, [2.0, 1.0, 0.5], 1e-3)
+    heights = [bar.get_height() for bar in info["bars"]]
+    assert heights == [1.0, 0.0, 0.0]
+    hot = plotting.plot_softmax_temperature(ax, [2.0, 1.0, 0.5], 1e4)["probs"]
+    np.testing.assert_allclose(hot, 1 / 3, atol=1e-4)
+    with pytest.raises(ValueError, match="temperature must be > 0; received 0"):
+        plotting.plot_softmax_temperature(ax, [1.0, 2.0], 0)
+
+
+def test_shift_demo_changes_weights_not_probabilities(two_axes):
+    model = SoftmaxRegression(alpha=1e-2).fit(XB, YB)
+    for u in ([0.0, 0.0], [1.5, -2.0], [-3.0, 3.0]):
+        info = plotting.plot_shift_invariance(two_axes, XB, YB, model.coef_.T, model.intercept_, u)
+        assert info["max_difference"] < 1e-12
+        shifted = info["arrows"][1]
+        np.testing.assert_allclose(shifted.U, model.coef_[:, 0] - u[0])
+
+
+def test_softmax_vs_sigmoid_curves_coincide(ax):
+    info = plotting.plot_softmax_vs_sigmoid(ax, 2.0, -1.0)
+    assert info["max_difference"] < 1e-15
+    x, p = info["softmax_curve"].get_data()
+    np.testing.assert_allclose(p, sigmoid(3.0 * x), rtol=1e-14)
+
+
+def test_training_replay_uses_the_trainer(two_axes):
+    history = plotting.record_training(XB, YB, solver="gd", lr=0.5, n_iter=20)
+    model = SoftmaxRegression(solver="gd", lr=0.5, alpha=1e-3, max_iter=20, tol=0.0)
+    with pytest.warns(Warning):
+        model.fit(XB, YB)
+    np.testing.assert_allclose(history["coefs"][-1], model.coef_)
+    np.testing.assert_allclose(history["losses"], model.loss_history_)
+    info = plotting.plot_training_state(two_axes, XB, YB, history, 5)
+    assert info["marker"].get_xdata()[0] == 5
+    assert info["marker"].get_ydata()[0] == pytest.approx(history["losses"][4])
+
+
+def test_training_replay_reports_divergence():
+    history = plotting.record_training(XB * 1e3, YB, solver="gd", lr=30.0, alpha=1.0, n_iter=50)
+    assert "lr=30 is likely too large" in history["error"]
+
+
+def test_loss_landscape_learning_rates(ax):
+    statuses = {
+        lr: plotting.plot_loss_landscape(ax, X1[:, 0], Y1, lr)["status"] for lr in (0.5, 5.0, 20.0)
+    }
+    assert statuses == {0.5: "converging", 5.0: "oscillating", 20.0: "diverging"}
+    info = plotting.plot_loss_landscape(ax, X1[:, 0], Y1, 0.5)
+    np.testing.assert_allclose(info["path_points"][0], [0.0, 0.0])
+    assert len(info["path_points"]) == 31
+
+
+def test_animation_html_is_self_contained():
+    demo = widgets.temperature_widget()
+    html = demo.animation("temperature", [0.1, 1.0, 10.0])
+    assert html.count("data:image/png;base64") == 3
+    assert "http://" not in html and "https://" not in html
+    with pytest.raises(ValueError, match="no control 'T'"):
+        demo.animation("T", [1.0])
+
+
+# ---------------------------------------------------------------------------
+# Widgets, driven by setting control values as a user would
+# ---------------------------------------------------------------------------
+
+
+def pixels(png):
+    return np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+def test_widget_redraw_matches_a_full_draw():
+    # The fast path draws only the data over a cached background; it must give
+    # the same picture as drawing everything.
+    demo = widgets.sigmoid_widget(X1, Y1)
+    demo.controls["w"].value = 2.5
+    fast = pixels(demo.image.value)
+    demo.figure.canvas.draw()
+    full = np.asarray(demo.figure.canvas.buffer_rgba())[..., :3].astype(int)
+    assert np.mean(np.abs(fast - full)) < 0.5
+
+
+def test_sigmoid_widget_log_likelihood_moves_the_right_way():
+    demo = widgets.sigmoid_widget(X1, Y1, w=0.0)
+    start = demo.info["log_likelihood"]
+    image = demo.image.value
+    demo.controls["w"].value = 0.5  # towards the fitted slope (positive)
+    assert demo.info["log_likelihood"] > start
+    assert demo.image.value != image
+    assert "mean log-likelihood" in demo.readout.value
+
+
+def test_temperature_widget_sharpens_and_flattens():
+    demo = widgets.temperature_widget()
+    demo.controls["temperature"].value = 0.01
+    assert demo.info["probs"].max() > 0.99
+    demo.controls["temperature"].value = 50.0
+    assert demo.info["probs"].max() < 0.3
+    demo.controls["logits"].value = "1, x"
+    assert "expected at least two comma-separated numbers" in demo.readout.value
+
+
+def test_shift_widget_difference_stays_below_1e_12_everywhere():
+    model = SoftmaxRegression(alpha=1e-2).fit(XB, YB)
+    demo = widgets.shift_widget(XB, YB, model.coef_.T, model.intercept_)
+    for u1 in np.linspace(-3, 3, 7):
+        for u2 in (-3.0, 0.0, 3.0):
+            demo.controls["u1"].value = float(u1)
+            demo.controls["u2"].value = u2
+            assert demo.info["max_difference"] < 1e-12
+            assert "max |change in any probability|" in demo.readout.value
+
+
+def test_softmax_sigmoid_widget_depends_only_on_the_difference():
+    demo = widgets.softmax_sigmoid_widget(w1=1.0, w2=0.0)
+    _, before = demo.info["softmax_curve"].get_data()
+    demo.controls["w1"].value = 3.0
+    demo.controls["w2"].value = 2.0  # same difference, 1
+    _, after = demo.info["softmax_curve"].get_data()
+    np.testing.assert_allclose(after, before, rtol=1e-12)
+    demo.controls["w2"].value = 0.0  # difference 3: steeper
+    _, steeper = demo.info["softmax_curve"].get_data()
+    assert steeper[-1] > before[-1]
+
+
+def test_training_widget_scrubber_replays_without_retraining():
+    demo = widgets.training_widget(n_iter=30)
+    history = demo.info["history"]
+    assert demo.controls["iteration"].max == 30
+    demo.controls["iteration"].value = 5
+    assert demo.info["history"] is history  # cached run, only redrawn
+    assert demo.info["marker"].get_xdata()[0] == 5
+    demo.controls["n_iter"].value = 10
+    assert demo.controls["iteration"].max == 10 and demo.controls["iteration"].value == 10
+    demo.controls["dataset"].value = "two moons"
+    assert demo.info["history"]["coefs"].shape == (10, 2, 2)
+
+
+def test_landscape_widget_reports_the_regime():
+    demo = widgets.landscape_widget(X1[:, 0], Y1, lr=0.5)
+    assert "converging" in demo.readout.value
+    demo.controls["lr"].value = 20.0
+    assert "diverging" in demo.readout.value
