@@ -11,7 +11,6 @@ import re
 import warnings
 
 import numpy as np
-from matplotlib.ticker import NullFormatter
 
 from .functions import sigmoid, softmax
 from .losses import binary_cross_entropy
@@ -324,9 +323,6 @@ def plot_training_state(axes, X, y, history, iteration, grid_probs=None):
     (marker,) = ax_l.plot([i + 1], [history["losses"][i]], "o", color="tab:red")
     ax_l.set_xlabel("iteration")
     ax_l.set_ylabel("objective")
-    if ax_l.get_yscale() != "log":  # switching scales rebuilds the tick machinery: only once
-        ax_l.set_yscale("log")
-        ax_l.yaxis.set_minor_formatter(NullFormatter())
     text = ax_l.set_title(f"objective {history['losses'][i]:.4f}")
     return {
         "regions": regions,
@@ -492,13 +488,14 @@ def animation_html(fig, draw_frame, frames, interval=250):
 # matplotlib's player loads its button icons from a CDN (Font Awesome); the book
 # must work offline, so the icons become plain Unicode symbols.
 _ICONS = {
+    # symbols that common fonts have (the buttons keep their aria-labels)
     "fa fa-play fa-flip-horizontal": "\u25c0",  # play backwards
-    "fa fa-fast-backward": "\u23ee",
-    "fa fa-step-backward": "\u23f4",
-    "fa fa-pause": "\u23f8",
+    "fa fa-fast-backward": "\u00ab",
+    "fa fa-step-backward": "\u2039",
+    "fa fa-pause": "\u2016",
     "fa fa-play": "\u25b6",
-    "fa fa-step-forward": "\u23f5",
-    "fa fa-fast-forward": "\u23ed",
+    "fa fa-step-forward": "\u203a",
+    "fa fa-fast-forward": "\u00bb",
     "fa fa-minus": "\u2212",
     "fa fa-plus": "+",
 }
