@@ -16,7 +16,7 @@ NOTEBOOKS = [nb for nb in NOTEBOOKS if ".ipynb_checkpoints" not in nb.parts]
 # Paths that only exist on some machine: home and root directories, scratch
 # folders, Windows user folders, and this checkout's own absolute location.
 MACHINE_PATH = re.compile(
-    r"(/home/[A-Za-z0-9_.-]+/|/root/|/tmp/|/work/|/Users/[^/]+/|[A-Z]:\\Users\\)"
+    r"(/home/[A-Za-z0-9_.-]+/|/(?:root|tmp|work)/|/Users/[^/]+/|[A-Z]:\\Users\\)"
 )
 
 
