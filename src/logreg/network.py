@@ -1,0 +1,148 @@
+"""A two-layer network: softmax regression on learned features.
+
+Chapter "Toward deep learning" (``book/training/learning_features.ipynb``)
+derives the backward pass below by hand; ``tests/test_network.py`` checks it
+against finite differences.
+
+Notation: ``H = tanh(X @ W1 + b1)`` (the hidden representation, one row per
+sample), ``Z = H @ W2 + b2`` (the logits), ``P = softmax(Z)``. The objective is
+the mean cross-entropy plus ``(alpha/2) * (||W1||^2 + ||W2||^2)``.
+"""
+
+import numpy as np
+
+from ._validation import as_float_array
+from .functions import softmax
+from .losses import softmax_cross_entropy_and_grad
+from .models import DivergenceError, NotFittedError, _LinearClassifier, _real
+
+__all__ = ["TwoLayerClassifier", "network_loss_and_grad"]
+
+
+def network_loss_and_grad(params, X, Y, alpha=0.0):
+    """Objective and gradient of the two-layer network.
+
+    Parameters
+    ----------
+    params : dict with "W1" (n_features, n_hidden), "b1" (n_hidden,),
+        "W2" (n_hidden, n_classes), "b2" (n_classes,)
+    X : ndarray of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_classes), one-hot
+    alpha : float >= 0
+
+    Returns
+    -------
+    loss : float
+    grads : dict with the same keys and shapes as ``params``
+    """
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    H = np.tanh(X @ W1 + b1)
+    # The output layer is softmax regression on H: reuse its loss and gradient.
+    loss, gW2, gb2 = softmax_cross_entropy_and_grad(W2, b2, H, Y, alpha, check_input=False)
+    # Backward pass. dL/dZ = (P - Y)/n, so dL/dH = dL/dZ @ W2^T; tanh' = 1 - tanh^2.
+    G_Z = (softmax(H @ W2 + b2) - Y) / X.shape[0]
+    G_pre = (G_Z @ W2.T) * (1.0 - H**2)
+    gW1 = X.T @ G_pre + alpha * W1
+    gb1 = G_pre.sum(axis=0)
+    loss += 0.5 * alpha * float(np.vdot(W1, W1))
+    return loss, {"W1": gW1, "b1": gb1, "W2": gW2, "b2": gb2}
+
+
+class TwoLayerClassifier(_LinearClassifier):
+    """One hidden tanh layer followed by softmax regression, trained by gradient descent.
+
+    Parameters
+    ----------
+    n_hidden : int >= 1, default 8
+    lr : float > 0, default 0.5
+    max_iter : int >= 1, default 2000
+        Full-batch gradient-descent steps.
+    alpha : float >= 0, default 1e-4
+    random_state : None or int
+        Seeds the initial weights (scaled normal, so that tanh starts in its
+        linear range).
+
+    Attributes
+    ----------
+    classes_, params_ (dict of W1, b1, W2, b2), loss_history_, n_iter_
+    """
+
+    _param_names = ("n_hidden", "lr", "max_iter", "alpha", "random_state")
+
+    def __init__(self, *, n_hidden=8, lr=0.5, max_iter=2000, alpha=1e-4, random_state=None):
+        self.n_hidden = n_hidden
+        self.lr = lr
+        self.max_iter = max_iter
+        self.alpha = alpha
+        self.random_state = random_state
+
+    def __repr__(self):
+        defaults = TwoLayerClassifier().get_params()
+        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if v != defaults[k]]
+        return f"TwoLayerClassifier({', '.join(changed)})"
+
+    def fit(self, X, y):
+        """Train by full-batch gradient descent; returns ``self``."""
+        X, classes, y_index = self._validate_data(X, y)
+        if len(classes) < 2:
+            raise ValueError(
+                f"TwoLayerClassifier needs at least 2 classes; received {len(classes)}"
+            )
+        lr, alpha = _real(self.lr, "lr"), _real(self.alpha, "alpha")
+        if not lr > 0:
+            raise ValueError(f"lr must be a finite number > 0; received {self.lr!r}")
+        if alpha < 0:
+            raise ValueError(f"alpha must be a finite number >= 0; received {self.alpha!r}")
+        for name in ("n_hidden", "max_iter"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"{name} must be an int >= 1; received {value!r}")
+        rng = np.random.default_rng(self.random_state)
+        n_features, K = X.shape[1], len(classes)
+        params = {
+            "W1": rng.normal(scale=1.0 / np.sqrt(n_features), size=(n_features, self.n_hidden)),
+            "b1": np.zeros(self.n_hidden),
+            "W2": rng.normal(scale=1.0 / np.sqrt(self.n_hidden), size=(self.n_hidden, K)),
+            "b2": np.zeros(K),
+        }
+        Y = np.zeros((X.shape[0], K))
+        Y[np.arange(X.shape[0]), y_index] = 1.0
+        self.loss_history_ = []
+        for _ in range(self.max_iter):
+            loss, grads = network_loss_and_grad(params, X, Y, alpha)
+            if not np.isfinite(loss):
+                raise DivergenceError(
+                    f"the objective became non-finite; the learning rate lr={lr:g} "
+                    "is likely too large"
+                )
+            self.loss_history_.append(loss)
+            for key in params:
+                params[key] = params[key] - lr * grads[key]
+        self.classes_ = classes
+        self.n_features_in_ = n_features
+        self.params_ = params
+        self.n_iter_ = self.max_iter
+        return self
+
+    def _check_fitted_X(self, X):
+        if not hasattr(self, "params_"):
+            raise NotFittedError(
+                "This TwoLayerClassifier instance is not fitted yet; call fit(X, y) before using it"
+            )
+        X = as_float_array(X, "X", ndim=2)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but TwoLayerClassifier was fitted with "
+                f"{self.n_features_in_}; expected the same features as in fit"
+            )
+        return X
+
+    def hidden(self, X):
+        """The learned representation ``tanh(X @ W1 + b1)``: shape (n_samples, n_hidden)."""
+        X = self._check_fitted_X(X)
+        return np.tanh(X @ self.params_["W1"] + self.params_["b1"])
+
+    def predict_proba(self, X):
+        """Class probabilities, columns in the order of ``classes_``."""
+        H = self.hidden(X)
+        return softmax(H @ self.params_["W2"] + self.params_["b2"])
