@@ -14,12 +14,13 @@ SRC_HASH := $(BUILD)/.logreg-src-hash
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help book test lint unit notebooks build-strict lab clean cache-guard venv
+.PHONY: help book test lint unit notebooks build-strict lab clean cache-guard venv homework
 
 help:
 	@echo "make book   build the website into $(BUILD)/html (sets up $(VENV) first)"
 	@echo "make test   lint, unit tests, every notebook via nbval, and the strict book build"
 	@echo "make lab    open the book's notebooks in JupyterLab"
+	@echo "make homework  write the student edition of book/homework to $(BUILD)/homework/student"
 	@echo "make clean  remove build outputs (keeps $(VENV))"
 
 venv: $(STAMP)
@@ -58,6 +59,9 @@ build-strict: book
 
 test: lint unit notebooks build-strict
 	@echo "make test: all checks passed"
+
+homework: $(STAMP)
+	$(BIN)/python -m logreg.homework release --source book/homework --dest $(BUILD)/homework/student
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab book
