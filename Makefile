@@ -14,8 +14,8 @@ SRC_HASH := $(BUILD)/.logreg-src-hash
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help book test test-lanes unit-then-notebooks lint unit notebooks build-strict lab clean \
-	cache-guard venv homework
+.PHONY: help book test browser test-lanes unit-then-notebooks lint unit notebooks build-strict lab clean \
+	cache-guard venv homework set-repository
 
 help:
 	@echo "make book   build the website into $(BUILD)/html (sets up $(VENV) first)"
@@ -47,11 +47,11 @@ book: cache-guard
 	@echo "Open $(BUILD)/html/index.html in a browser."
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests book benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests book benchmarks _ext tools
+	$(BIN)/ruff format --check src tests benchmarks _ext tools
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests --ignore=tests/browser
 
 notebooks: $(STAMP)
 	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider -W default book
@@ -63,13 +63,21 @@ build-strict: book
 # BLAS/OpenMP thread per process keeps the two lanes from fighting over cores.
 test: lint
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(MAKE) -j2 --output-sync=target test-lanes
+	$(MAKE) browser
 	@echo "make test: all checks passed"
+
+# The built site in Debian's Chromium (needs /usr/bin/chromium; .ci/run installs it).
+browser: $(STAMP)
+	$(BIN)/python -m pytest tests/browser
 
 test-lanes: unit-then-notebooks build-strict
 
 unit-then-notebooks: $(STAMP)
 	$(MAKE) unit
 	$(MAKE) notebooks
+
+set-repository: $(STAMP)
+	$(BIN)/python tools/set_repository.py
 
 homework: $(STAMP)
 	$(BIN)/python -m logreg.homework release --source book/homework --dest $(BUILD)/homework/student

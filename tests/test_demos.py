@@ -110,6 +110,7 @@ def test_animation_html_is_self_contained():
     html = demo.animation("temperature", [0.1, 1.0, 10.0])
     assert html.count("data:image/png;base64") == 3
     assert "http://" not in html and "https://" not in html
+    assert 'alt="Animation of this demo as temperature runs through 3 values' in html
     with pytest.raises(ValueError, match="no control 'T'"):
         demo.animation("T", [1.0])
 

@@ -98,3 +98,18 @@ def test_import_has_no_side_effects():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_setup_cells_install_from_the_configured_repository():
+    # A page opened alone in a cloud service installs logreg from repository.url.
+    url = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"]
+    for path in NOTEBOOKS:
+        if path.name == "status.ipynb":  # the status page reports the build machine only
+            continue
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        first = next(c for c in nb["cells"] if c["cell_type"] == "code")
+        source = "".join(first["source"])
+        assert "except ImportError:" in source, f"{path.name}: no setup guard"
+        assert f'%pip install --quiet "logreg @ git+{url}"' in source, (
+            f"{path.name} installs from another URL than {url} (_config.yml); make set-repository"
+        )

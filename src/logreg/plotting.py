@@ -9,6 +9,7 @@ settings.
 
 import re
 import warnings
+from html import escape
 
 import numpy as np
 
@@ -462,12 +463,13 @@ def remove_data_artists(ax):
     ax.relim()  # forget the removed data, so autoscaling fits only the new drawing
 
 
-def animation_html(fig, draw_frame, frames, interval=250):
+def animation_html(fig, draw_frame, frames, interval=250, alt="Animation frame"):
     """A self-contained HTML animation with a frame slider (no kernel needed).
 
     ``draw_frame(value)`` redraws ``fig`` for one value of a demo's control; the
     frames are rendered once, when the page is built, by the same plotting code
-    the live widget uses. Returns the HTML (embed it with IPython's ``HTML``).
+    the live widget uses. ``alt`` is the frame image's alternative text.
+    Returns the HTML (embed it with IPython's ``HTML``).
     """
     from matplotlib.animation import FuncAnimation
 
@@ -482,7 +484,8 @@ def animation_html(fig, draw_frame, frames, interval=250):
         blit=False,
         repeat=False,
     )
-    return _offline(anim.to_jshtml(default_mode="once"))
+    html = _offline(anim.to_jshtml(default_mode="once"))
+    return html.replace('<img id="_anim_img', f'<img alt="{escape(alt)}" id="_anim_img', 1)
 
 
 # matplotlib's player loads its button icons from a CDN (Font Awesome); the book

@@ -1,0 +1,186 @@
+"""The built website in a real browser: offline, complete, and interactive without a kernel.
+
+Run after the build (``make test`` does): serves ``_build/html`` on 127.0.0.1 and
+opens every page of the book in Debian's Chromium through Playwright. Every
+request that leaves the local server is blocked and fails the test. A
+full-page screenshot of each page is saved under ``_build/screenshots/``.
+"""
+
+import functools
+import http.server
+import re
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = ROOT / "_build" / "html"
+SHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGE_LIMIT = 5_000_000  # bytes: the heaviest page must stay below this
+
+PAGES = sorted(p.relative_to(SITE).as_posix() for p in (SITE / "book").rglob("*.html"))
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def server():
+    if not (SITE / "index.html").exists():
+        pytest.fail(f"{SITE} has no index.html; build the book first (make book)")
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}; install Debian's package: apt-get install chromium "
+            "(.ci/run does this)"
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class _Ids(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids = set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name == "id" and value:
+                self.ids.add(value)
+
+
+@functools.cache
+def ids_in(path):
+    parser = _Ids()
+    parser.feed(Path(path).read_text(encoding="utf-8"))
+    return frozenset(parser.ids)
+
+
+def source_of(page):
+    stem = ROOT / Path(page).with_suffix("")
+    for suffix in (".ipynb", ".md"):
+        if stem.with_suffix(suffix).exists():
+            return stem.with_suffix(suffix).read_text(encoding="utf-8")
+    raise FileNotFoundError(f"no source for {page}")
+
+
+def test_every_book_page_is_tested():
+    assert len(PAGES) >= 15, PAGES
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page(browser, server, page_path):
+    assert (SITE / page_path).stat().st_size < PAGE_LIMIT, f"{page_path} weighs more than 5 MB"
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    errors, failed, external = [], [], []
+
+    def route(r):
+        if r.request.url.startswith(server) or r.request.url.startswith("data:"):
+            r.continue_()
+        else:
+            external.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    try:
+        _check_page(context, server, page_path, errors, failed, external)
+    finally:
+        context.close()
+    assert not external, f"requests to other origins: {external[:3]}"
+    assert not failed, f"failed requests: {failed[:3]}"
+    assert not errors, f"console errors: {errors[:3]}"
+
+
+def _check_page(context, server, page_path, errors, failed, external):
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("requestfailed", lambda r: failed.append(r.url) if r.url.startswith(server) else None)
+    page.goto(f"{server}/{page_path}", wait_until="load")
+
+    # MathJax finished and rendered every formula.
+    page.wait_for_function(
+        "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20_000
+    )
+    page.evaluate("() => MathJax.startup.promise")
+    n_math = page.locator(".math").count()
+    if n_math:
+        assert page.locator("mjx-container").count() >= n_math, "not every formula was rendered"
+    assert page.locator("mjx-merror").count() == 0, "MathJax reported an error in a formula"
+
+    # Every image loaded and has alternative text.
+    broken = page.evaluate(
+        "() => Array.from(document.images)"
+        ".filter(i => i.complete && i.naturalWidth === 0 && i.src).map(i => i.src)"
+    )
+    assert not broken, f"images that did not load: {broken[:3]}"
+    no_alt = page.evaluate(
+        "() => Array.from(document.querySelectorAll('main img'))"
+        ".filter(i => !i.alt).map(i => i.src.slice(0, 80))"
+    )
+    assert not no_alt, f"images without alt text: {no_alt[:3]}"
+
+    # Every internal link and anchor resolves.
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    for href in hrefs:
+        if not href.startswith(server):
+            continue
+        parts = urlsplit(href)
+        target = SITE / unquote(parts.path).lstrip("/")
+        if target.is_dir():
+            target = target / "index.html"
+        assert target.exists(), f"broken link {href}"
+        if parts.fragment and target.suffix == ".html":
+            assert unquote(parts.fragment) in ids_in(str(target)), f"missing anchor {href}"
+
+    # Theorem and exercise boxes wherever the source has them.
+    source = source_of(page_path)
+    if "{prf:theorem}" in source:
+        assert page.locator("div.proof.theorem").count() >= source.count("{prf:theorem}")
+    if "{prf:proof}" in source:
+        assert page.locator("div.proof").count() >= source.count("{prf:proof}")
+    if "{exercise}" in source:
+        assert page.locator("div.exercise").count() >= source.count("{exercise}")
+
+    # Each kernel-free demo responds: the next-frame button changes the frame.
+    frames = page.locator("img[id^='_anim_img']")
+    for i in range(frames.count()):
+        frame = frames.nth(i)
+        frame.scroll_into_view_if_needed()
+        before = frame.get_attribute("src")
+        container = frame.locator("xpath=ancestor::div[contains(@class, 'animation')][1]")
+        container.get_by_role("button", name="Next frame").click()
+        page.wait_for_function(
+            "([el, src]) => el.src !== src", arg=[frame.element_handle(), before], timeout=5_000
+        )
+        slider = container.locator("input[type=range]")
+        slider.fill(slider.get_attribute("max"))
+        assert frame.get_attribute("src") != before
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / (re.sub(r"[/.]", "_", page_path) + ".png")), full_page=True)
