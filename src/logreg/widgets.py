@@ -85,8 +85,10 @@ class DemoWidget(widgets.VBox):
         try:
             frame(values[0])
             fig.tight_layout()
-            alt = (f"Animation of this demo as {name} runs through {len(values)} values "
-                   f"from {values[0]:g} to {values[-1]:g}; use the slider or the buttons below")
+            alt = (
+                f"Animation of this demo as {name} runs through {len(values)} values "
+                f"from {values[0]:g} to {values[-1]:g}; use the slider or the buttons below"
+            )
             return plotting.animation_html(fig, frame, values, interval=interval, alt=alt)
         finally:
             self._busy = False
