@@ -1,7 +1,5 @@
 """Properties of the sigmoid/softmax family, including the extremes."""
 
-import warnings
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -18,13 +16,7 @@ EPS = np.finfo(np.float64).eps
 logit_rows = arrays(np.float64, st.tuples(st.integers(1, 5), st.integers(1, 6)), elements=finite)
 
 
-@pytest.fixture(autouse=True)
-def _no_floating_point_warnings():
-    # Overflow or invalid-value warnings would mean an unstable formula.
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
-            yield
+pytestmark = pytest.mark.usefixtures("strict_floating_point")
 
 
 @settings(max_examples=200)

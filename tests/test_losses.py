@@ -1,7 +1,5 @@
 """Losses: values against independent formulas, gradients against finite differences."""
 
-import warnings
-
 import numpy as np
 import pytest
 
@@ -18,13 +16,7 @@ from logreg import (
     softmax_cross_entropy_and_grad,
 )
 
-
-@pytest.fixture(autouse=True)
-def _no_floating_point_warnings():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
-            yield
+pytestmark = pytest.mark.usefixtures("strict_floating_point")
 
 
 def make_problem(n_samples=7, n_features=4, n_classes=3, seed=0):

@@ -417,8 +417,10 @@ class _LinearClassifier:
 
     # -- prediction ------------------------------------------------------------
 
+    _fitted_attribute = "coef_"  # set by fit; its absence means "not fitted"
+
     def _check_fitted_X(self, X):
-        if not hasattr(self, "coef_"):
+        if not hasattr(self, self._fitted_attribute):
             raise NotFittedError(
                 f"This {type(self).__name__} instance is not fitted yet; "
                 "call fit(X, y) before using it to predict"

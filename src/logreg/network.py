@@ -11,10 +11,9 @@ the mean cross-entropy plus ``(alpha/2) * (||W1||^2 + ||W2||^2)``.
 
 import numpy as np
 
-from ._validation import as_float_array
 from .functions import softmax
 from .losses import softmax_cross_entropy_and_grad
-from .models import DivergenceError, NotFittedError, _LinearClassifier, _real
+from .models import DivergenceError, _LinearClassifier, _real
 
 __all__ = ["TwoLayerClassifier", "network_loss_and_grad"]
 
@@ -68,6 +67,7 @@ class TwoLayerClassifier(_LinearClassifier):
     """
 
     _param_names = ("n_hidden", "lr", "max_iter", "alpha", "random_state")
+    _fitted_attribute = "params_"
 
     def __init__(self, *, n_hidden=8, lr=0.5, max_iter=2000, alpha=1e-4, random_state=None):
         self.n_hidden = n_hidden
@@ -123,19 +123,6 @@ class TwoLayerClassifier(_LinearClassifier):
         self.params_ = params
         self.n_iter_ = self.max_iter
         return self
-
-    def _check_fitted_X(self, X):
-        if not hasattr(self, "params_"):
-            raise NotFittedError(
-                "This TwoLayerClassifier instance is not fitted yet; call fit(X, y) before using it"
-            )
-        X = as_float_array(X, "X", ndim=2)
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features, but TwoLayerClassifier was fitted with "
-                f"{self.n_features_in_}; expected the same features as in fit"
-            )
-        return X
 
     def hidden(self, X):
         """The learned representation ``tanh(X @ W1 + b1)``: shape (n_samples, n_hidden)."""
