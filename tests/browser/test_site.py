@@ -198,3 +198,49 @@ def _check_rest(page, server, page_path):
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / (re.sub(r"[/.]", "_", page_path) + ".png")), full_page=True)
+
+
+CONTRAST_JS = """
+() => {
+  // WCAG contrast of each box's text against the nearest opaque background.
+  const lum = (rgb) => {
+    const c = rgb.match(/[\\d.]+/g).slice(0, 3).map(Number).map(v => v / 255)
+      .map(v => v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4));
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const bg = getComputedStyle(el).backgroundColor;
+      const alpha = bg.startsWith('rgba') ? Number(bg.match(/[\\d.]+/g)[3]) : 1;
+      if (alpha > 0.5) return bg;
+    }
+    return getComputedStyle(document.body).backgroundColor;
+  };
+  const out = [];
+  for (const el of document.querySelectorAll(
+      'div.proof p, div.proof .admonition-title, div.exercise p, div.exercise .admonition-title')) {
+    if (!el.textContent.trim()) continue;
+    const a = lum(getComputedStyle(el).color), b = lum(background(el));
+    out.push([(Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05), el.textContent.slice(0, 40)]);
+  }
+  return out;
+}
+"""
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_boxes_are_readable_in_light_and_dark_themes(browser, server, mode):
+    context = browser.new_context(color_scheme=mode)
+    context.add_init_script(f"localStorage.setItem('mode', '{mode}');")
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/book/softmax/shift_invariance.html", wait_until="load")
+        assert page.evaluate("document.documentElement.dataset.theme") == mode
+        ratios = page.evaluate(CONTRAST_JS)
+        assert len(ratios) > 10  # theorem, corollary, proof and exercise boxes were found
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"theme_{mode}.png"))
+    finally:
+        context.close()
+    poor = [(round(r, 2), text) for r, text in ratios if r < 4.5]  # WCAG AA for body text
+    assert not poor, f"low-contrast text in {mode} mode: {poor[:3]}"
