@@ -325,8 +325,12 @@ def logistic_loss_hessian(w, b, X, alpha=0.0, *, fit_intercept=True):
     X = _check_X(X)
     w = as_float_array(w, "w", ndim=1)
     alpha = _check_alpha(alpha)
-    Xa = _augment(X, fit_intercept)
-    s = _sigmoid(X @ w + float(b))
+    return _logistic_hessian(X, _augment(X, fit_intercept), w, float(b), alpha)
+
+
+def _logistic_hessian(X, Xa, w, b, alpha):
+    """``X~^T diag(s (1 - s)) X~ / n`` plus ``alpha`` on the weights' diagonal."""
+    s = _sigmoid(X @ w + b)
     H = Xa.T @ (Xa * (s * (1.0 - s))[:, None]) / X.shape[0]
     H[np.diag_indices(X.shape[1])] += alpha
     return H

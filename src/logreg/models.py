@@ -22,7 +22,7 @@ from ._validation import as_float_array
 from .functions import log_sigmoid, log_softmax, sigmoid, softmax
 from .losses import (
     _augment,
-    _sigmoid,
+    _logistic_hessian,
     _softmax_hessian,
     logistic_loss_and_grad,
     softmax_cross_entropy_and_grad,
@@ -61,6 +61,7 @@ class _BinaryObjective:
 
     def __init__(self, X, y_pm, alpha, fit_intercept):
         self.X, self.y, self.alpha, self.fit_intercept = X, y_pm, alpha, fit_intercept
+        self.Xa = _augment(X, fit_intercept)
         self.n_features = X.shape[1]
         self.size = self.n_features + int(fit_intercept)
 
@@ -80,11 +81,7 @@ class _BinaryObjective:
         # expected Hessian of Fisher scoring, because it does not depend on y
         # (book/logistic/bernoulli_glm.ipynb, "Why Newton's method is IRLS").
         w, b = self.split(theta)
-        s = _sigmoid(self.X @ w + b)
-        Xa = _augment(self.X, self.fit_intercept)
-        H = Xa.T @ (Xa * (s * (1.0 - s))[:, None]) / self.X.shape[0]
-        H[np.diag_indices(self.n_features)] += self.alpha
-        return H
+        return _logistic_hessian(self.X, self.Xa, w, b, self.alpha)
 
     def null_space(self):
         return None  # the binary model has a single weight vector: no shift symmetry

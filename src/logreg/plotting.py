@@ -24,6 +24,7 @@ from .models import (
 
 __all__ = [
     "animation_html",
+    "data_artists",
     "remove_data_artists",
     "grid_for",
     "grid_probabilities",
@@ -263,13 +264,7 @@ def record_training(
         random_state=random_state,
         callback=record,
     )
-    error = None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # a fixed n_iter is the point here
-        try:
-            model.fit(X, y)
-        except DivergenceError as exc:
-            error = str(exc)
+    error = _fit_fixed_steps(model, X, y)
     return {
         "coefs": np.array(coefs),
         "intercepts": np.array(intercepts),
@@ -391,15 +386,10 @@ def plot_loss_landscape(ax, x, y, lr, n_iter=30, w_range=(-16.0, 16.0), b_range=
         points.append((model.coef_[0, 0], model.intercept_[0]))
         losses.append(model.loss_history_[-1])
 
-    diverged = False
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        try:
-            LogisticRegression(
-                solver="gd", lr=lr, alpha=0.0, max_iter=n_iter, tol=0.0, callback=record
-            ).fit(x, y)
-        except DivergenceError:
-            diverged = True
+    model = LogisticRegression(
+        solver="gd", lr=lr, alpha=0.0, max_iter=n_iter, tol=0.0, callback=record
+    )
+    diverged = _fit_fixed_steps(model, x, y) is not None
     path_points = np.array(points)
     if diverged or losses[-1] > losses[0]:
         status = "diverging"
@@ -428,6 +418,18 @@ def plot_loss_landscape(ax, x, y, lr, n_iter=30, w_range=(-16.0, 16.0), b_range=
 # ---------------------------------------------------------------------------
 
 
+def _fit_fixed_steps(model, X, y):
+    """Fit for exactly ``max_iter`` steps (a demo replays a fixed budget, so not
+    converging is expected); return the DivergenceError message, or None."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        try:
+            model.fit(X, y)
+        except DivergenceError as exc:
+            return str(exc)
+    return None
+
+
 def grid_for(X, n=60, margin=0.5):
     """A regular n x n grid covering the 2-D data ``X`` with a margin.
 
@@ -453,10 +455,15 @@ def _class_image(P, shape):
     return rgb.reshape(*shape, 3)
 
 
+def data_artists(ax):
+    """The artists a plotting function adds to ``ax`` (axes, ticks and labels excluded)."""
+    return [*ax.images, *ax.collections, *ax.patches, *ax.lines, *ax.texts]
+
+
 def remove_data_artists(ax):
     """Remove what a plotting function drew but keep the axes and their cached
     ticks: several times faster than ``ax.clear()`` before a redraw."""
-    for artist in [*ax.lines, *ax.collections, *ax.patches, *ax.images, *ax.texts]:
+    for artist in data_artists(ax):
         artist.remove()
     if ax.get_legend() is not None:
         ax.get_legend().remove()

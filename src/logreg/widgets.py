@@ -155,8 +155,8 @@ class DemoWidget(widgets.VBox):
 
 
 def _data_artists(ax):
-    """What a plotting function draws (see ``plotting.remove_data_artists``), plus the title."""
-    return [*ax.images, *ax.collections, *ax.patches, *ax.lines, *ax.texts, ax.title]
+    """What a plotting function draws, plus the title (which changes with the controls)."""
+    return [*plotting.data_artists(ax), ax.title]
 
 
 def _slider(description, value, lo, hi, step, log=False):
