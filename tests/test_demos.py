@@ -92,14 +92,18 @@ def test_training_replay_uses_the_trainer(two_axes):
 
 def test_training_replay_reports_divergence():
     history = plotting.record_training(XB * 1e3, YB, solver="gd", lr=30.0, alpha=1.0, n_iter=50)
-    assert "lr=30 is likely too large" in history["error"]
+    assert "lr * alpha = 30 * 1 = 30 > 2" in history["error"]
+    assert "Use lr < 2 / alpha = 2" in history["error"]
+    # a far longer step without the L2 term never stops with an error
+    history = plotting.record_training(XB, YB, solver="gd", lr=300.0, alpha=0.0, n_iter=50)
+    assert history["error"] is None and len(history["losses"]) == 50
 
 
 def test_loss_landscape_learning_rates(ax):
     statuses = {
         lr: plotting.plot_loss_landscape(ax, X1[:, 0], Y1, lr)["status"] for lr in (0.5, 5.0, 20.0)
     }
-    assert statuses == {0.5: "converging", 5.0: "oscillating", 20.0: "diverging"}
+    assert statuses == {0.5: "converging", 5.0: "oscillating", 20.0: "overshooting"}
     info = plotting.plot_loss_landscape(ax, X1[:, 0], Y1, 0.5)
     np.testing.assert_allclose(info["path_points"][0], [0.0, 0.0])
     assert len(info["path_points"]) == 31
@@ -195,4 +199,4 @@ def test_landscape_widget_reports_the_regime():
     demo = widgets.landscape_widget(X1[:, 0], Y1, lr=0.5)
     assert "converging" in demo.readout.value
     demo.controls["lr"].value = 20.0
-    assert "diverging" in demo.readout.value
+    assert "overshooting" in demo.readout.value

@@ -202,11 +202,35 @@ def test_convergence_warning_names_the_fix(iris):
 
 
 @pytest.mark.parametrize("solver", ["gd", "sgd"])
-def test_divergence_raises_and_names_lr(solver):
+@pytest.mark.parametrize("Model", [LogisticRegression, SoftmaxRegression])
+def test_divergence_is_raised_exactly_when_lr_times_alpha_exceeds_two(Model, solver):
+    """prop-l2-blowup: the data term's gradient is bounded, so only lr * alpha > 2 blows up."""
     X, y = blobs()
-    X = X * 1e3  # unscaled features make lr = 10 far too large
-    with pytest.raises(DivergenceError, match=r"lr=10 is likely too large"):
-        SoftmaxRegression(solver=solver, lr=10.0, alpha=1.0, max_iter=500, random_state=0).fit(X, y)
+    if Model is LogisticRegression:
+        y = (y == y[0]).astype(int)
+    X = X * 1e3  # unscaled features: steps of lr = 10 are enormous
+
+    def fit(lr, alpha):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return Model(solver=solver, lr=lr, alpha=alpha, max_iter=300, random_state=0).fit(X, y)
+
+    with pytest.raises(
+        DivergenceError, match=r"lr \* alpha = 10 \* 0\.25 = 2\.5 > 2.*lr < 2 / alpha = 8"
+    ):
+        fit(10.0, 0.25)
+    # Just below the threshold, and without any L2 term, the same huge steps stay bounded:
+    # |w_t| <= |w_0| + lr * G / (1 - |1 - lr * alpha|), and |w_t| <= t * lr * G for alpha = 0.
+    G = np.sqrt(2) * np.linalg.norm(X, axis=1).max()
+    for alpha, bound in ((0.19, 10.0 * G / (1 - abs(1 - 10.0 * 0.19))), (0.0, 300 * 10.0 * G)):
+        model = fit(10.0, alpha)
+        assert np.all(np.isfinite(model.coef_)) and np.linalg.norm(model.coef_) <= bound
+
+
+def test_divergence_error_for_non_finite_values():
+    X, y = blobs()
+    with pytest.raises(DivergenceError, match=r"non-finite"):
+        SoftmaxRegression(solver="gd", lr=1e300, alpha=0.0, max_iter=5).fit(X * 1e10, y)
 
 
 def test_separable_data_without_penalty_warns_instead_of_returning_nan():

@@ -44,7 +44,7 @@ class ConvergenceWarning(UserWarning):
 
 
 class DivergenceError(FloatingPointError):
-    """The objective became non-finite or exploded: the step size is too large."""
+    """The iterates grow without bound (``lr * alpha > 2``) or became non-finite."""
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -64,6 +64,11 @@ class _BinaryObjective:
         self.Xa = _augment(X, fit_intercept)
         self.n_features = X.shape[1]
         self.size = self.n_features + int(fit_intercept)
+        # |sigmoid - label| <= 1, so a mean of x_i times it has norm <= max_i |x_i|.
+        self.grad_bound = float(np.sqrt(np.max(np.einsum("ij,ij->i", X, X))))
+
+    def weight_norm(self, theta):
+        return float(np.linalg.norm(theta[: self.n_features]))
 
     def split(self, theta):
         b = theta[-1] if self.fit_intercept else 0.0
@@ -79,7 +84,7 @@ class _BinaryObjective:
     def hessian(self, theta):
         # IRLS: for the canonical (logit) link, Newton's Hessian equals the
         # expected Hessian of Fisher scoring, because it does not depend on y
-        # (book/logistic/bernoulli_glm.ipynb, "Why Newton's method is IRLS").
+        # (book/logistic/logistic_loss.ipynb, "Why Newton's method is IRLS here").
         w, b = self.split(theta)
         return _logistic_hessian(self.X, self.Xa, w, b, self.alpha)
 
@@ -97,6 +102,11 @@ class _SoftmaxObjective:
         self.D = self.n_features + int(fit_intercept)
         self.size = self.n_classes * self.D
         self.Xa32 = _augment(X, fit_intercept).astype(np.float32)
+        # |p_i - y_i| <= sqrt(2) for two distributions, so |X^T (P - Y) / n| <= sqrt(2) max_i |x_i|.
+        self.grad_bound = float(np.sqrt(2.0 * np.max(np.einsum("ij,ij->i", X, X))))
+
+    def weight_norm(self, theta):
+        return float(np.linalg.norm(theta.reshape(self.n_classes, self.D)[:, : self.n_features]))
 
     def split(self, theta):
         T = theta.reshape(self.n_classes, self.D)
@@ -145,28 +155,43 @@ class _SoftmaxObjective:
 # ---------------------------------------------------------------------------
 
 
-def _check_progress(loss, theta, start_loss, lr):
+def _check_progress(obj, theta, loss, lr):
+    """Raise DivergenceError when the iterates provably grow without bound.
+
+    The data term's gradient is bounded (``obj.grad_bound``), so a step of size
+    ``lr`` moves the weights by a bounded amount and, on its own, can never
+    make them explode. The L2 term multiplies the weights by ``1 - lr * alpha``
+    at every step: when ``lr * alpha > 2`` that factor exceeds 1 in absolute
+    value, and once the weights' norm passes ``lr * G / (lr * alpha - 2)`` it
+    grows geometrically for ever (prop-l2-blowup,
+    book/training/softmax_from_scratch.ipynb). That is the only blow-up there is.
+    """
     if not np.isfinite(loss) or not np.all(np.isfinite(theta)):
         raise DivergenceError(
-            f"the objective became non-finite ({loss}); the learning rate lr={lr:g} "
-            "is likely too large: try a smaller lr, or standardize the features"
+            f"the objective became non-finite ({loss}) with lr={lr:g}; "
+            "try a smaller lr, or standardize the features"
         )
-    if loss > 1e3 * max(start_loss, 1.0):
-        raise DivergenceError(
-            f"training diverged: the objective grew from {start_loss:.4g} to {loss:.4g}; "
-            f"the learning rate lr={lr:g} is likely too large: try a smaller lr, "
-            "or standardize the features"
-        )
+    shrink = lr * obj.alpha
+    if shrink > 2:
+        radius = lr * obj.grad_bound / (shrink - 2)
+        norm = obj.weight_norm(theta)
+        if norm > radius:
+            raise DivergenceError(
+                f"training diverged: lr * alpha = {lr:g} * {obj.alpha:g} = {shrink:.3g} > 2, so "
+                f"every step multiplies the weights by 1 - lr * alpha = {1 - shrink:.3g}; their "
+                f"norm {norm:.3g} has passed {radius:.3g}, beyond which it grows without bound. "
+                f"Use lr < 2 / alpha = {2 / obj.alpha:.3g}"
+            )
 
 
 def _gd(obj, theta, lr, max_iter, tol, step_done, **_):
-    start_loss, grad = obj.loss_grad(theta)
+    _, grad = obj.loss_grad(theta)
     if np.max(np.abs(grad)) <= tol:
         return theta, 0, True
     for it in range(1, max_iter + 1):
         theta = theta - lr * grad
         loss, grad = obj.loss_grad(theta)
-        _check_progress(loss, theta, start_loss, lr)
+        _check_progress(obj, theta, loss, lr)
         if step_done(theta, loss) or np.max(np.abs(grad)) <= tol:
             return theta, it, True
     return theta, max_iter, False
@@ -174,7 +199,7 @@ def _gd(obj, theta, lr, max_iter, tol, step_done, **_):
 
 def _sgd(obj, theta, lr, max_iter, tol, step_done, batch_size, rng, n_samples, **_):
     # One iteration is one epoch: a shuffled pass over all samples in batches.
-    start_loss, grad = obj.loss_grad(theta)
+    _, grad = obj.loss_grad(theta)
     if np.max(np.abs(grad)) <= tol:
         return theta, 0, True
     for it in range(1, max_iter + 1):
@@ -183,7 +208,7 @@ def _sgd(obj, theta, lr, max_iter, tol, step_done, batch_size, rng, n_samples, *
             rows = order[start : start + batch_size]
             theta = theta - lr * obj.loss_grad(theta, rows)[1]
         loss, grad = obj.loss_grad(theta)
-        _check_progress(loss, theta, start_loss, lr)
+        _check_progress(obj, theta, loss, lr)
         if step_done(theta, loss) or np.max(np.abs(grad)) <= tol:
             return theta, it, True
     return theta, max_iter, False
@@ -383,7 +408,8 @@ class _LinearClassifier:
             return bool(self.callback(self)) if self.callback is not None else False
 
         self.n_iter_ = 0
-        with np.errstate(over="ignore", under="ignore"):
+        # Overflow or NaN from far too long a step is caught and reported as DivergenceError.
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
             theta, n_iter, converged = _SOLVER_FUNCS[self.solver](
                 obj,
                 theta,
@@ -456,7 +482,11 @@ class LogisticRegression(_LinearClassifier):
         Full-batch gradient descent, mini-batch SGD (one iteration is one
         epoch), or Newton's method with a line search (IRLS).
     lr : float > 0, default 0.1
-        Step size of "gd" and "sgd" (Newton does not use it).
+        Step size of "gd" and "sgd" (Newton does not use it). Steps below 2/L,
+        with L Böhning's curvature bound, lower the objective at every step
+        (prop-bohning); longer steps may oscillate, and only ``lr * alpha > 2``
+        makes the weights blow up, which raises DivergenceError
+        (prop-l2-blowup, book/training/softmax_from_scratch.ipynb).
     batch_size : int, default 32
         Mini-batch size of "sgd".
     max_iter : int >= 1, default 100

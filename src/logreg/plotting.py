@@ -350,10 +350,14 @@ def plot_loss_landscape(ax, x, y, lr, n_iter=30, w_range=(-16.0, 16.0), b_range=
 
     Returns
     -------
-    dict with "contours", "path", "text", "path_points" (the visited (w, b)) and
-    "status": "converging" (the objective falls at every step), "oscillating"
-    (it rises at some step but ends lower) or "diverging" (it ends higher, or
-    the trainer raised DivergenceError).
+    dict with "contours", "path", "text", "path_points" (the visited (w, b)),
+    "losses" (the objective at the start and after every step) and "status":
+    "converging" (the objective falls at every step), "oscillating" (it rises
+    at some step but ends lower than it started) or "overshooting" (it ends
+    higher than it started: the steps jump back and forth across the valley).
+    With ``alpha = 0`` the steps are bounded, so none of these blows up
+    (prop-l2-blowup, book/training/softmax_from_scratch.ipynb); "diverging" is
+    reported only if the trainer raised DivergenceError (non-finite values).
     """
     x = np.asarray(x, float).reshape(-1, 1)
     y = np.asarray(y)
@@ -391,8 +395,10 @@ def plot_loss_landscape(ax, x, y, lr, n_iter=30, w_range=(-16.0, 16.0), b_range=
     )
     diverged = _fit_fixed_steps(model, x, y) is not None
     path_points = np.array(points)
-    if diverged or losses[-1] > losses[0]:
+    if diverged:
         status = "diverging"
+    elif losses[-1] > losses[0]:
+        status = "overshooting"
     elif np.any(np.diff(losses) > 1e-12):
         status = "oscillating"  # the objective went up at some step but ends lower
     else:
@@ -409,6 +415,7 @@ def plot_loss_landscape(ax, x, y, lr, n_iter=30, w_range=(-16.0, 16.0), b_range=
         "path": path,
         "text": text,
         "path_points": path_points,
+        "losses": np.array(losses),
         "status": status,
     }
 
