@@ -108,7 +108,13 @@ def test_one_wrong_answer_loses_exactly_its_points(tmp_path):
         "    return X.T @ G, G.sum(axis=0)\n"
     )
     result = grade(submission(tmp_path, "hw1_gradient", {"q2_answer": flipped}), SOURCE)
-    assert points(result) == {"q1_check": 3.0, "q2_check": 0.0, "q3_check": 3.0}
+    assert points(result) == {
+        "q1a_check": 1.0,
+        "q1b_check": 1.0,
+        "q1_check": 1.0,
+        "q2_check": 0.0,
+        "q3_check": 3.0,
+    }
     assert result["score"] == 6.0
 
 
@@ -127,6 +133,7 @@ def test_pathological_submissions_are_graded_without_crashing(tmp_path):
     )
     assert time.perf_counter() - start < 60
     assert points(result)["q1_check"] == 0.0 and result["score"] == 7.0
+    assert points(result)["q1a_check"] == points(result)["q1b_check"] == 0.0
 
     flood = "for _ in range(2_000_000):\n    print('spam ' * 20)\nw_hat = w1 - w2\n"
     result = grade(submission(tmp_path, "hw3_sympy", {"q2_answer": flood}), SOURCE, timeout=60)
