@@ -14,7 +14,7 @@ SRC_HASH := $(BUILD)/.logreg-src-hash
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help book test browser test-lanes unit-then-notebooks lint unit notebooks build-strict lab clean \
+.PHONY: help book test test-all browser test-lanes unit-then-notebooks lint unit notebooks build-strict lab clean \
 	cache-guard venv homework set-repository
 
 help:
@@ -61,10 +61,17 @@ build-strict: book
 # The unit tests and nbval run in one lane and the strict build in the other:
 # each executes every notebook, and a 2-core machine can do both at once. One
 # BLAS/OpenMP thread per process keeps the two lanes from fighting over cores.
-test: lint
+test:
+	@start=$$(date +%s); \
+	if $(MAKE) --no-print-directory test-all; then \
+	  echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"; \
+	else \
+	  echo "make test: FAILED after $$(( $$(date +%s) - start )) s"; exit 1; \
+	fi
+
+test-all: lint
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(MAKE) -j2 --output-sync=target test-lanes
 	$(MAKE) browser
-	@echo "make test: all checks passed"
 
 # The built site in Debian's Chromium (needs /usr/bin/chromium; .ci/run installs it).
 browser: $(STAMP)
