@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# nbgrader lives in its own environment (see requirements-nbgrader.txt); only its test uses it.
+NBG_VENV := .venv-nbgrader
+NBG_STAMP := $(NBG_VENV)/.installed
 BUILD := _build
 # The execution cache keys on a notebook's code cells only; a change to the
 # library must re-execute the pages, so the cache is tied to a hash of src/.
@@ -33,6 +36,12 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	@touch $@
 
+$(NBG_STAMP): requirements-nbgrader.txt
+	@test -x $(NBG_VENV)/bin/python || $(PYTHON) -m venv $(NBG_VENV)
+	$(NBG_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(NBG_VENV)/bin/python -m pip install --quiet -r requirements-nbgrader.txt
+	@touch $@
+
 cache-guard: $(STAMP)
 	@mkdir -p $(BUILD)
 	@new=$$($(BIN)/python -c "import hashlib,pathlib; h=hashlib.sha256(); [h.update(p.as_posix().encode()+p.read_bytes()) for p in sorted(pathlib.Path('src').rglob('*.py'))]; print(h.hexdigest())"); \
@@ -50,7 +59,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests book benchmarks _ext tools
 	$(BIN)/ruff format --check src tests benchmarks _ext tools
 
-unit: $(STAMP)
+unit: $(STAMP) $(NBG_STAMP)
 	$(BIN)/python -m pytest tests --ignore=tests/browser
 
 notebooks: $(STAMP)
@@ -69,7 +78,7 @@ test:
 	  echo "make test: FAILED after $$(( $$(date +%s) - start )) s"; exit 1; \
 	fi
 
-test-all: lint
+test-all: lint $(NBG_STAMP)
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(MAKE) -j2 --output-sync=target test-lanes
 	$(MAKE) browser
 
@@ -87,7 +96,8 @@ set-repository: $(STAMP)
 	$(BIN)/python tools/set_repository.py
 
 homework: $(STAMP)
-	$(BIN)/python -m logreg.homework release --source book/homework --dest $(BUILD)/homework/student
+	$(BIN)/python -m logreg.homework release --source book/homework --dest $(BUILD)/homework/student \
+	  --instructor-html $(BUILD)/homework/instructor
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab book

@@ -1,0 +1,82 @@
+"""How long the grader takes for a class: 20 submissions of one assignment, ``--jobs 2``.
+
+    .venv/bin/python benchmarks/grading.py [--assignment hw2_training] [--count 20] [--jobs 2]
+
+Builds the submissions from the student edition (a third with every answer right, a third with
+the first question only, a third untouched), grades them with ``python -m logreg.homework grade``
+in a temporary folder, and prints the wall time per submission and the projection for a class of
+200. Target: at most 10 s per submission on average on a 2-core machine, so 200 fit in 30 minutes.
+"""
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from logreg.homework.editions import SOLUTION, is_answer, nbgrader_meta, student_edition
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "book" / "homework"
+
+
+def _solutions(nb):
+    strip = lambda m: "".join(  # noqa: E731
+        line + "\n" for line in m.group(0).splitlines() if "### " not in line
+    )
+    return {
+        nbgrader_meta(c)["grade_id"]: SOLUTION.sub(strip, c.source)
+        for c in nb.cells
+        if is_answer(c)
+    }
+
+
+def build(folder, assignment, count):
+    instructor = nbformat.read(SOURCE / f"{assignment}.ipynb", as_version=4)
+    answers = _solutions(instructor)
+    first = sorted(answers)[0]
+    paths = []
+    for i in range(count):
+        nb = student_edition(instructor)
+        chosen = answers if i % 3 == 0 else ({first: answers[first]} if i % 3 == 1 else {})
+        for cell in nb.cells:
+            if nbgrader_meta(cell).get("grade_id") in chosen:
+                cell.source = chosen[nbgrader_meta(cell)["grade_id"]]
+        path = Path(folder) / f"student{i:03d}.ipynb"
+        nbformat.write(nb, path)
+        paths.append(path)
+    return paths
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--assignment", default="hw2_training")
+    parser.add_argument("--count", type=int, default=20)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        paths = build(folder, args.assignment, args.count)
+        start = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "logreg.homework", "grade", "--source", str(SOURCE),
+             "--assignment", args.assignment, "--jobs", str(args.jobs), *map(str, paths)],
+            capture_output=True, text=True, cwd=folder,
+        )  # fmt: skip
+        elapsed = time.monotonic() - start
+    if done.returncode != 0:
+        sys.exit(f"grading failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    per = elapsed / args.count
+    print(done.stdout.strip().splitlines()[-1])
+    print(
+        f"{args.count} submissions of {args.assignment}, --jobs {args.jobs}: {elapsed:.1f} s "
+        f"in all (reference values included), {per:.2f} s per submission (target <= 10 s: "
+        f"{'met' if per <= 10 else 'MISSED'}); a class of 200: about {200 * per / 60:.1f} minutes "
+        f"(target < 30: {'met' if 200 * per < 1800 else 'MISSED'})"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""Homework for the book: editions for students, and a grader an instructor can trust.
+
+- ``editions``: the instructor's notebooks follow nbgrader's conventions; the student edition
+  drops solutions, hidden tests, reference answers and the grader's probes.
+- ``assignments``, ``assemble``: which assignment a submission is, and the cells to run.
+- ``sandbox``, ``kernel``: a fresh kernel per submission in a bubblewrap sandbox with limits.
+- ``probes``, ``rules``, ``symcheck``: answers leave the kernel as plain data and are compared
+  in the grader's own process.
+- ``grader``: one submission; ``report``: gradebook, feedback, written answers; ``cli``: the
+  command ``python -m logreg.homework``.
+"""
+
+from .assignments import SubmissionError, load_assignments
+from .editions import HIDDEN, SOLUTION, release, student_edition
+from .grader import GraderError, Options, compute_reference, grade_submission
+
+__all__ = [
+    "HIDDEN",
+    "SOLUTION",
+    "GraderError",
+    "Options",
+    "SubmissionError",
+    "compute_reference",
+    "grade_submission",
+    "load_assignments",
+    "release",
+    "student_edition",
+]

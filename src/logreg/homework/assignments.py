@@ -1,0 +1,140 @@
+"""Assignments, and which assignment a submitted notebook is.
+
+An assignment is one instructor notebook in the source folder; its name is the file's stem.
+A submission names its assignment in ``metadata.logreg_homework.assignment``, but the grader
+never takes a path from a submission: the name must be one of the source folder's stems, and
+the submission's answer cells must be that assignment's.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from .editions import GRADER_KEY, HIDDEN, is_answer, is_test, is_written, nbgrader_meta
+
+__all__ = [
+    "Assignment",
+    "SubmissionError",
+    "TestCell",
+    "identify",
+    "load_assignments",
+    "read_submission",
+]
+
+MAX_SUBMISSION_BYTES = 20_000_000
+
+
+class SubmissionError(ValueError):
+    """A submission that cannot be graded as what it claims to be (the student's doing)."""
+
+
+@dataclass
+class TestCell:
+    grade_id: str
+    points: float
+    visible: str  # the test cell without its hidden part: what the student saw
+    probe: str  # code the grader runs in the student's kernel; it emits values
+    rules: list  # how the emitted values are compared with the instructor's
+
+
+@dataclass
+class Assignment:
+    name: str
+    path: Path
+    notebook: nbformat.NotebookNode
+    answers: dict = field(default_factory=dict)  # grade_id -> instructor answer cell
+    tests: list = field(default_factory=list)
+    written: dict = field(default_factory=dict)  # grade_id -> points
+
+    @property
+    def max_score(self):
+        return sum(t.points for t in self.tests)
+
+
+def _load(path):
+    nb = nbformat.read(path, as_version=4)
+    assignment = Assignment(name=path.stem, path=path, notebook=nb)
+    for cell in nb.cells:
+        meta = nbgrader_meta(cell)
+        if is_answer(cell):
+            assignment.answers[meta["grade_id"]] = cell
+        elif is_written(cell):
+            assignment.written[meta["grade_id"]] = float(meta.get("points", 0))
+        elif is_test(cell):
+            spec = cell.metadata.get(GRADER_KEY, {})
+            if not spec.get("probe") or not spec.get("rules"):
+                raise ValueError(
+                    f"{path.name}: test cell {meta['grade_id']!r} has no metadata.{GRADER_KEY}"
+                    ".probe and .rules; expected what the grader evaluates and how it compares"
+                )
+            assignment.tests.append(
+                TestCell(
+                    grade_id=meta["grade_id"],
+                    points=float(meta.get("points", 0)),
+                    visible=HIDDEN.sub("", cell.source).rstrip() + "\n",
+                    probe=spec["probe"],
+                    rules=spec["rules"],
+                )
+            )
+    return assignment
+
+
+def load_assignments(source_dir):
+    """Every assignment in the instructor's folder, by name."""
+    paths = sorted(Path(source_dir).glob("*.ipynb"))
+    if not paths:
+        raise FileNotFoundError(f"no notebooks in {source_dir}; expected the instructor's homework")
+    return {path.stem: _load(path) for path in paths}
+
+
+def read_submission(path):
+    """The submitted notebook, read defensively: size-limited, valid nbformat 4."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_SUBMISSION_BYTES:
+        raise SubmissionError(
+            f"the file is {size:,} bytes; expected a notebook under {MAX_SUBMISSION_BYTES:,}"
+        )
+    try:
+        nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+    except (UnicodeDecodeError, json.JSONDecodeError, nbformat.reader.NotJSONError) as exc:
+        raise SubmissionError(f"not a Jupyter notebook ({type(exc).__name__})") from None
+    except Exception as exc:  # nbformat's own validation errors
+        raise SubmissionError(f"not a readable notebook: {str(exc)[:200]}") from None
+    for cell in nb.cells:
+        if not isinstance(cell.get("source"), str) or cell.get("cell_type") not in (
+            "code",
+            "markdown",
+            "raw",
+        ):
+            raise SubmissionError("a cell is malformed; expected code, markdown or raw cells")
+    return nb
+
+
+def identify(nb, assignments, expected=None):
+    """The assignment a submission is, checked against its answer cells.
+
+    ``expected`` is the assignment the instructor is grading: a submission of another one is
+    reported as such, never graded as something else. Grade ids carry the assignment's name
+    (``hw1_q2_answer``), so a notebook whose metadata was changed is recognized by its cells.
+    """
+    claimed = nb.metadata.get(GRADER_KEY, {}).get("assignment")
+    if not isinstance(claimed, str) or claimed not in assignments:
+        raise SubmissionError(
+            f"metadata.{GRADER_KEY}.assignment is {repr(claimed)[:60]}; expected one of "
+            f"{', '.join(sorted(assignments))}"
+        )
+    if expected is not None and claimed != expected:
+        raise SubmissionError(f"this is a submission for {claimed}, not for {expected}")
+    answer_ids = {
+        nbgrader_meta(c).get("grade_id") for c in nb.cells if nbgrader_meta(c).get("solution")
+    }
+    if answer_ids and not answer_ids & set(assignments[claimed].answers):
+        others = sorted(a.name for a in assignments.values() if answer_ids & set(a.answers))
+        raise SubmissionError(
+            f"the notebook says {claimed}, but its answer cells are "
+            + (f"those of {', '.join(others)}" if others else "none of its questions")
+        )
+    return assignments[claimed]

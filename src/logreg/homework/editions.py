@@ -1,0 +1,133 @@
+"""The two editions of an assignment: the instructor's notebook and the student edition.
+
+The instructor's notebooks (``book/homework/*.ipynb``) follow nbgrader's conventions, so a
+course that runs nbgrader can take them as they are:
+
+- code answer cells have ``nbgrader.solution = true``; the solution sits between
+  ``### BEGIN SOLUTION`` and ``### END SOLUTION``;
+- written answers are markdown cells with ``solution = true`` and ``grade = true`` (graded by
+  hand, with points); their text is the reference answer;
+- test cells have ``grade = true``, ``locked = true`` and ``points``; their hidden part sits
+  between ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``;
+- test cells also carry ``metadata.logreg_homework``: what this book's grader evaluates in the
+  student's kernel and how it compares the result with the instructor's (see ``probes``).
+
+The student edition replaces solutions by a stub, written answers by a placeholder, drops hidden
+tests and the grader's metadata, and clears outputs. It is what students receive and what the
+book's website shows.
+"""
+
+import copy
+import re
+from pathlib import Path
+
+import nbformat
+
+__all__ = [
+    "HIDDEN",
+    "SOLUTION",
+    "instructor_html",
+    "is_answer",
+    "is_test",
+    "is_written",
+    "nbgrader_meta",
+    "release",
+    "student_edition",
+]
+
+SOLUTION = re.compile(
+    r"^([ \t]*)### BEGIN SOLUTION\n.*?^[ \t]*### END SOLUTION[ \t]*$\n?", re.M | re.S
+)
+HIDDEN = re.compile(
+    r"^[ \t]*### BEGIN HIDDEN TESTS\n.*?^[ \t]*### END HIDDEN TESTS[ \t]*$\n?", re.M | re.S
+)
+STUB = "{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError()\n"
+WRITTEN_STUB = "YOUR ANSWER HERE"
+GRADER_KEY = (
+    "logreg_homework"  # the grader's own metadata (notebook: assignment name; cells: probes)
+)
+
+
+def nbgrader_meta(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def is_answer(cell):
+    """A code cell the student writes."""
+    return cell["cell_type"] == "code" and bool(nbgrader_meta(cell).get("solution"))
+
+
+def is_written(cell):
+    """A markdown cell the student writes, graded by hand."""
+    return cell["cell_type"] == "markdown" and bool(nbgrader_meta(cell).get("solution"))
+
+
+def is_test(cell):
+    """A code cell that the autograder scores."""
+    meta = nbgrader_meta(cell)
+    return cell["cell_type"] == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def student_edition(nb):
+    """The student edition of an instructor notebook (a new notebook object)."""
+    student = copy.deepcopy(nb)
+    for cell in student.cells:
+        metadata = cell.setdefault("metadata", {})
+        metadata.pop(GRADER_KEY, None)
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+            if is_answer(cell):
+                cell["source"] = SOLUTION.sub(
+                    lambda m: STUB.format(indent=m.group(1)), cell["source"]
+                )
+            if is_test(cell):
+                cell["source"] = HIDDEN.sub("", cell["source"]).rstrip() + "\n"
+        elif is_written(cell):
+            cell["source"] = WRITTEN_STUB
+        # Tags that folded solutions away on an instructor's page mean nothing to students.
+        if "tags" in metadata:
+            metadata["tags"] = [t for t in metadata["tags"] if t != "hide-input"]
+    student.metadata.setdefault(GRADER_KEY, {})["edition"] = "student"
+    return student
+
+
+def release(source_dir, dest_dir):
+    """Write the student edition of every notebook in ``source_dir``; returns the paths."""
+    source_dir, dest_dir = Path(source_dir), Path(dest_dir)
+    notebooks = sorted(source_dir.glob("*.ipynb"))
+    if not notebooks:
+        raise FileNotFoundError(f"no notebooks in {source_dir}; expected the instructor's homework")
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in notebooks:
+        target = dest_dir / path.name
+        nbformat.write(student_edition(nbformat.read(path, as_version=4)), target)
+        written.append(target)
+    return written
+
+
+def instructor_html(source_dir, dest_dir, timeout=120):
+    """Execute each instructor notebook and write it as HTML, solutions and outputs included.
+
+    For the instructor only: ``make homework`` writes these outside the public website.
+    """
+    from nbclient import NotebookClient
+    from nbconvert import HTMLExporter
+
+    source_dir, dest_dir = Path(source_dir), Path(dest_dir)
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    exporter = HTMLExporter()
+    written = []
+    for path in sorted(source_dir.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(source_dir)}},
+        ).execute()
+        html, _ = exporter.from_notebook_node(nb)
+        target = dest_dir / f"{path.stem}.html"
+        target.write_text(html, encoding="utf-8")
+        written.append(target)
+    return written

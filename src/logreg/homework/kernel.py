@@ -1,0 +1,196 @@
+"""A Jupyter kernel inside the sandbox, driven cell by cell with timeouts and output caps.
+
+The kernel talks to the grader over Unix sockets in the submission's own folder (the sandbox
+has no network). Its file descriptors 1 and 2 go nowhere the grader reads, so a flood written
+to them costs nothing; every message it sends is capped in size (larger ones are dropped by
+ZeroMQ before the grader holds them), and the grader keeps only the first characters of a
+cell's output. A cell that outlives its time is interrupted; if the interrupt is ignored, the
+sandbox is killed. A kernel that dies is noticed at once.
+"""
+
+import subprocess
+import time
+from dataclasses import dataclass, field
+
+import zmq
+from jupyter_client import KernelManager
+
+__all__ = ["CellResult", "SandboxedKernel"]
+
+MAX_MESSAGE_BYTES = 1 << 20  # one message from the kernel; larger ones are dropped
+QUEUED_MESSAGES = 32  # messages the grader buffers per channel; a flood beyond it is dropped
+OUTPUT_CHARS = 20_000  # what the grader keeps of one cell's printed output
+INTERRUPT_GRACE = 3.0  # seconds an interrupted cell gets to stop before the sandbox is killed
+
+
+@dataclass
+class CellResult:
+    status: str = "ok"  # "ok", "error", "timeout" or "dead"
+    ename: str = ""
+    evalue: str = ""
+    output: str = ""
+    seconds: float = 0.0
+    notes: list = field(default_factory=list)
+    idle: bool = False  # the kernel said it finished this cell
+
+
+class _SandboxKernelManager(KernelManager):
+    sandbox = None
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        argv = [self.sandbox_python, "-m", "ipykernel_launcher", "-f", self.connection_file]
+        return self.sandbox.command(argv)
+
+
+class SandboxedKernel:
+    """One kernel in one sandbox; ``run`` executes a cell and reports how it ended."""
+
+    def __init__(self, sandbox, python, startup_timeout=60.0):
+        self.sandbox = sandbox
+        sockets = sandbox.root / "sockets"
+        sockets.mkdir(mode=0o700)
+        self.manager = _SandboxKernelManager(
+            transport="ipc",
+            ip=str(sockets / "kernel"),
+            connection_file=str(sandbox.root / "connection.json"),
+        )
+        self.manager.sandbox = sandbox
+        self.manager.sandbox_python = python
+        self.startup_timeout = startup_timeout
+        self.client = None
+        self.dead = False
+
+    def start(self):
+        # Descriptors 1 and 2 of the kernel: nothing the grader prints or holds in memory; the
+        # first bytes of stderr explain a kernel that fails to start.
+        self._stderr = open(self.sandbox.root / "kernel.err", "wb")  # noqa: SIM115
+        self.manager.start_kernel(
+            stdout=subprocess.DEVNULL,
+            stderr=self._stderr,
+            env=self.sandbox.environment(),
+            cwd=str(self.sandbox.work),
+        )
+        self.sandbox.process = self.manager.provisioner.process
+        # Every socket of this client drops a message larger than MAX_MESSAGE_BYTES.
+        context = zmq.Context()
+        context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        context.setsockopt(zmq.RCVHWM, QUEUED_MESSAGES)
+        # A client of the manager asks the manager, not the heartbeat, whether the kernel lives:
+        # the heartbeat needs a moment after start-up before it beats.
+        self.client = self.manager.client(context=context)
+        self.client.start_channels()
+        self.client.wait_for_ready(timeout=self.startup_timeout)
+
+    def alive(self):
+        return not self.dead and self.manager.is_alive()
+
+    def run(self, code, timeout):
+        """Execute ``code``; never raises for anything the code does."""
+        result, start = CellResult(), time.monotonic()
+        if not self.alive():
+            self.dead = True
+            return CellResult(status="dead", notes=["the kernel had already stopped"])
+        msg_id = self.client.execute(
+            code, store_history=False, allow_stdin=False, stop_on_error=False
+        )
+        reply = reply_time = interrupted = None
+        while True:
+            self._drain_iopub(msg_id, result)
+            if reply is None:
+                reply = self._shell_reply(msg_id)
+                reply_time = time.monotonic()
+            now = time.monotonic()
+            if reply is not None and (result.idle or now > reply_time + 1.0):
+                break
+            if not self.manager.is_alive():
+                self.dead, result.status = True, "dead"
+                break
+            if reply is None and interrupted is None and now > start + timeout:
+                self._interrupt()
+                interrupted = now
+                result.notes.append(f"interrupted after {timeout:g} s")
+            elif reply is None and interrupted is not None and now > interrupted + INTERRUPT_GRACE:
+                self.kill()
+                result.status = "timeout"
+                result.notes.append("the interrupt was ignored, so the sandbox was killed")
+                break
+        if reply is not None and not result.idle:
+            # Without its "idle" message the output stream lost messages: an oversized one made
+            # ZeroMQ drop the connection. A new subscription serves the next cells.
+            self._reconnect_iopub()
+        if reply is not None:
+            content = reply["content"]
+            result.status = "timeout" if interrupted else content.get("status", "error")
+            if content.get("status") == "error":
+                result.ename = str(content.get("ename", ""))[:200]
+                result.evalue = str(content.get("evalue", ""))[:1000]
+        result.seconds = time.monotonic() - start
+        return result
+
+    def _shell_reply(self, msg_id):
+        try:
+            msg = self.client.get_shell_msg(timeout=0.05)
+        except Exception:  # queue.Empty, or a message ZeroMQ could not deliver
+            return None
+        return msg if msg.get("parent_header", {}).get("msg_id") == msg_id else None
+
+    def _drain_iopub(self, msg_id, result):
+        while True:
+            try:
+                msg = self.client.get_iopub_msg(timeout=0.02)
+            except Exception:
+                return
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "status" and content.get("execution_state") == "idle":
+                result.idle = True
+            text = ""
+            if kind == "stream":
+                text = content.get("text", "")
+            elif kind in ("execute_result", "display_data"):
+                text = str(content.get("data", {}).get("text/plain", ""))
+            elif kind == "error":
+                text = f"{content.get('ename')}: {content.get('evalue')}"
+            room = OUTPUT_CHARS - len(result.output)
+            if text and room > 0:
+                result.output += text[:room]
+
+    def _reconnect_iopub(self):
+        try:
+            self.client._iopub_channel.close()
+        except Exception:
+            pass
+        self.client._iopub_channel = None
+        self.client.iopub_channel.start()
+        time.sleep(0.05)  # let the new subscription reach the kernel before the next cell
+
+    def _interrupt(self):
+        try:
+            self.client.control_channel.send(self.client.session.msg("interrupt_request", {}))
+        except Exception:
+            pass
+
+    def kill(self):
+        self.dead = True
+        self.sandbox.kill()
+
+    def stop(self):
+        try:
+            if self.client is not None:
+                self.client.stop_channels()
+                self.client.context.destroy(linger=0)
+            if self.manager.has_kernel:
+                self.manager.shutdown_kernel(now=True)
+        except Exception:
+            pass
+        self.sandbox.kill()
+        if getattr(self, "_stderr", None) is not None:
+            self._stderr.close()
+
+    def startup_errors(self):
+        """The start of what the kernel wrote to its standard error (for a failed start)."""
+        try:
+            return (self.sandbox.root / "kernel.err").read_bytes()[:500].decode(errors="replace")
+        except OSError:
+            return ""
