@@ -121,9 +121,11 @@ class Sandbox:
         for d in ["/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/etc"]:
             if Path(d).exists():
                 wrap += ["--ro-bind", d, d]
+        # A private /tmp first: the binds below may lie under /tmp (a checkout there) and must
+        # appear on top of it, not be hidden by it.
+        wrap += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
         for d in _python_dirs():
             wrap += ["--ro-bind", d, d]
-        wrap += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
         wrap += ["--bind", str(self.root), str(self.root), "--chdir", str(self.work)]
         wrap += ["--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
         wrap += ["--uid", "65534", "--gid", "65534"]
