@@ -1,9 +1,15 @@
 """Shared fixtures."""
 
-import warnings
+import os
 
-import numpy as np
-import pytest
+# scikit-learn's estimator checks include one that runs with array-API dispatch on NumPy input;
+# SciPy must see this before it is imported, or the check is skipped.
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
+import warnings  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 
 @pytest.fixture

@@ -123,6 +123,6 @@ def test_numeric_loss_equivalence_and_binary_as_softmax():  # thm-binary-is-soft
     )
     model = SoftmaxRegression(alpha=1e-2).fit(X, y01)
     P = model.predict_proba(X)
-    logit = model.decision_function(X) @ np.array([-1.0, 1.0])
+    logit = model.decision_function(X)  # two classes: z_1 - z_0, shape (n,) (scikit-learn's)
     np.testing.assert_allclose(P[:, 1], np_sigmoid(logit), rtol=1e-12)
     assert one_hot(y01, 2).sum() == 40

@@ -63,7 +63,7 @@ def test_equal_seeds_give_identical_networks():
 
 def test_network_bad_input():
     X, y = xor_data()
-    with pytest.raises(NotFittedError, match="call fit"):
+    with pytest.raises(NotFittedError, match="Call 'fit'"):
         TwoLayerClassifier().predict(X)
     with pytest.raises(ValueError, match="n_hidden must be an int >= 1; received 0"):
         TwoLayerClassifier(n_hidden=0).fit(X, y)
@@ -71,6 +71,6 @@ def test_network_bad_input():
         TwoLayerClassifier(lr=-1.0).fit(X, y)
     net = TwoLayerClassifier(max_iter=5).fit(X, y)
     with pytest.raises(
-        ValueError, match="X has 3 features, but TwoLayerClassifier was fitted with 2"
+        ValueError, match="X has 3 features, but TwoLayerClassifier is expecting 2 features"
     ):
         net.predict(np.ones((2, 3)))

@@ -1,9 +1,12 @@
 """logreg: the NumPy library behind the book *Logistic Regression: From Binary to Multi-Class*.
 
-``logreg.functions`` holds the sigmoid/softmax family, ``logreg.losses`` the
-losses with their gradients and Hessians, ``logreg.models`` the trainers
-``LogisticRegression`` and ``SoftmaxRegression``. Importing the package has no side effects: it does
-not touch matplotlib, warning filters or any random state.
+``logreg.functions`` holds the sigmoid/softmax family, ``logreg.losses`` the losses with their
+gradients and Hessians, ``logreg.objectives`` the objective every solver minimizes,
+``logreg.solvers`` the solvers (one module each) and ``logreg.models`` the scikit-learn estimators
+``LogisticRegression`` and ``SoftmaxRegression``. Importing the package has no side effects: it
+does not touch matplotlib, warning filters or any random state. The estimators (and the warnings
+and errors they raise) are loaded on first use, because they import scikit-learn, whose own import
+adds a warning filter for its modules.
 """
 
 from .functions import log_sigmoid, log_softmax, logsumexp, one_hot, sigmoid, softmax
@@ -18,22 +21,19 @@ from .losses import (
     softmax_cross_entropy_and_grad,
     softmax_cross_entropy_hessian,
 )
-from .models import (
-    ConvergenceWarning,
-    DivergenceError,
-    LogisticRegression,
-    NotFittedError,
-    SoftmaxRegression,
-)
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
+
+_LAZY = {
+    "ConvergenceWarning": "exceptions",
+    "DivergenceError": "exceptions",
+    "NotFittedError": "exceptions",
+    "LogisticRegression": "models",
+    "SoftmaxRegression": "models",
+}
 
 __all__ = [
-    "ConvergenceWarning",
-    "DivergenceError",
-    "LogisticRegression",
-    "NotFittedError",
-    "SoftmaxRegression",
+    *_LAZY,
     "binary_cross_entropy",
     "binary_cross_entropy_and_grad",
     "l2_penalty",
@@ -50,3 +50,17 @@ __all__ = [
     "softmax_cross_entropy_and_grad",
     "softmax_cross_entropy_hessian",
 ]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'logreg' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(__all__)

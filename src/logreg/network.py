@@ -9,11 +9,16 @@ sample), ``Z = H @ W2 + b2`` (the logits), ``P = softmax(Z)``. The objective is
 the mean cross-entropy plus ``(alpha/2) * (||W1||^2 + ||W2||^2)``.
 """
 
-import numpy as np
+import numbers
 
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .exceptions import DivergenceError
 from .functions import softmax
 from .losses import softmax_cross_entropy_and_grad
-from .models import DivergenceError, _LinearClassifier, _real
 
 __all__ = ["TwoLayerClassifier", "network_loss_and_grad"]
 
@@ -47,7 +52,7 @@ def network_loss_and_grad(params, X, Y, alpha=0.0):
     return loss, {"W1": gW1, "b1": gb1, "W2": gW2, "b2": gb2}
 
 
-class TwoLayerClassifier(_LinearClassifier):
+class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
     """One hidden tanh layer followed by softmax regression, trained by gradient descent.
 
     Parameters
@@ -63,11 +68,8 @@ class TwoLayerClassifier(_LinearClassifier):
 
     Attributes
     ----------
-    classes_, params_ (dict of W1, b1, W2, b2), loss_history_, n_iter_
+    classes_, params_ (dict of W1, b1, W2, b2), loss_history_, n_iter_, n_features_in_
     """
-
-    _param_names = ("n_hidden", "lr", "max_iter", "alpha", "random_state")
-    _fitted_attribute = "params_"
 
     def __init__(self, *, n_hidden=8, lr=0.5, max_iter=2000, alpha=1e-4, random_state=None):
         self.n_hidden = n_hidden
@@ -76,17 +78,15 @@ class TwoLayerClassifier(_LinearClassifier):
         self.alpha = alpha
         self.random_state = random_state
 
-    def __repr__(self):
-        defaults = TwoLayerClassifier().get_params()
-        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if v != defaults[k]]
-        return f"TwoLayerClassifier({', '.join(changed)})"
-
     def fit(self, X, y):
         """Train by full-batch gradient descent; returns ``self``."""
-        X, classes, y_index = self._validate_data(X, y)
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        check_classification_targets(y)
+        classes, y_index = np.unique(y, return_inverse=True)
         if len(classes) < 2:
             raise ValueError(
-                f"TwoLayerClassifier needs at least 2 classes; received {len(classes)}"
+                f"TwoLayerClassifier needs at least 2 classes; received {len(classes)} class"
+                f" ({classes[0]!r})"
             )
         lr, alpha = _real(self.lr, "lr"), _real(self.alpha, "alpha")
         if not lr > 0:
@@ -119,17 +119,28 @@ class TwoLayerClassifier(_LinearClassifier):
             for key in params:
                 params[key] = params[key] - lr * grads[key]
         self.classes_ = classes
-        self.n_features_in_ = n_features
         self.params_ = params
         self.n_iter_ = self.max_iter
         return self
 
     def hidden(self, X):
         """The learned representation ``tanh(X @ W1 + b1)``: shape (n_samples, n_hidden)."""
-        X = self._check_fitted_X(X)
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
         return np.tanh(X @ self.params_["W1"] + self.params_["b1"])
 
     def predict_proba(self, X):
         """Class probabilities, columns in the order of ``classes_``."""
         H = self.hidden(X)
         return softmax(H @ self.params_["W2"] + self.params_["b2"])
+
+    def predict(self, X):
+        """Predicted labels, taken from ``classes_``."""
+        probs = self.predict_proba(X)
+        return self.classes_[np.argmax(probs, axis=1)]
+
+
+def _real(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise TypeError(f"{name} must be a finite real number; received {value!r}")
+    return float(value)

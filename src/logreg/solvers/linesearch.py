@@ -1,0 +1,92 @@
+"""A line search that satisfies the strong Wolfe conditions (Nocedal and Wright, Algorithms 3.5
+and 3.6, with cubic interpolation).
+
+Along a descent direction ``d`` from ``theta``, it finds a step ``a`` with
+``f(theta + a d) <= f(theta) + c1 a g.d`` (enough decrease) and
+``|g(theta + a d).d| <= c2 |g.d|`` (the slope has flattened), which keeps L-BFGS's curvature pairs
+positive. Each trial costs one evaluation of the objective and its gradient.
+"""
+
+import numpy as np
+
+
+def _cubic_min(a, fa, da, b, fb, db):
+    """Minimizer of the cubic through (a, fa, da) and (b, fb, db), or None."""
+    d1 = da + db - 3 * (fa - fb) / (a - b)
+    disc = d1 * d1 - da * db
+    if disc < 0:
+        return None
+    d2 = np.sign(b - a) * np.sqrt(disc)
+    x = b - (b - a) * (db + d2 - d1) / (db - da + 2 * d2)
+    return x if np.isfinite(x) else None
+
+
+def strong_wolfe(evaluate, f0, slope0, step=1.0, c1=1e-4, c2=0.9, max_evals=25):
+    """``evaluate(a)`` returns ``(f, slope, payload)`` at step ``a``; returns ``(a, payload)`` of
+    an acceptable step, or ``(None, None)`` when none was found within ``max_evals``."""
+    a_prev, f_prev, d_prev = 0.0, f0, slope0
+    a, evals = step, 0
+    best = (None, None, np.inf)
+    while evals < max_evals:
+        f, d, payload = evaluate(a)
+        evals += 1
+        if f < best[2]:
+            best = (a, payload, f)
+        if not np.isfinite(f) or f > f0 + c1 * a * slope0 or (evals > 1 and f >= f_prev):
+            return _zoom(
+                evaluate,
+                f0,
+                slope0,
+                a_prev,
+                f_prev,
+                d_prev,
+                a,
+                f,
+                d,
+                c1,
+                c2,
+                max_evals - evals,
+                best,
+            )
+        if abs(d) <= -c2 * slope0:
+            return a, payload
+        if d >= 0:
+            return _zoom(
+                evaluate,
+                f0,
+                slope0,
+                a,
+                f,
+                d,
+                a_prev,
+                f_prev,
+                d_prev,
+                c1,
+                c2,
+                max_evals - evals,
+                best,
+            )
+        a_prev, f_prev, d_prev, a = a, f, d, min(4.0 * a, 1e10)
+    return (best[0], best[1]) if best[2] < f0 else (None, None)
+
+
+def _zoom(evaluate, f0, slope0, lo, f_lo, d_lo, hi, f_hi, d_hi, c1, c2, evals_left, best):
+    for _ in range(max(evals_left, 0)):
+        a = _cubic_min(lo, f_lo, d_lo, hi, f_hi, d_hi) if np.isfinite(f_hi) else None
+        width = abs(hi - lo)
+        if a is None or not (min(lo, hi) + 0.1 * width <= a <= max(lo, hi) - 0.1 * width):
+            a = 0.5 * (lo + hi)
+        f, d, payload = evaluate(a)
+        if f < best[2]:
+            best = (a, payload, f)
+        if not np.isfinite(f) or f > f0 + c1 * a * slope0 or f >= f_lo:
+            hi, f_hi, d_hi = a, f, d
+        else:
+            if abs(d) <= -c2 * slope0:
+                return a, payload
+            if d * (hi - lo) >= 0:
+                hi, f_hi, d_hi = lo, f_lo, d_lo
+            lo, f_lo, d_lo = a, f, d
+        if abs(hi - lo) < 1e-16 * max(1.0, abs(lo)):
+            break
+    return (best[0], best[1]) if best[2] < f0 else (None, None)
