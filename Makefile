@@ -18,7 +18,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: help book test test-all browser test-lanes unit-then-notebooks lint unit notebooks build-strict lab clean \
-	cache-guard venv homework set-repository
+	cache-guard venv homework set-repository sync-notebooks
 
 help:
 	@echo "make book   build the website into $(BUILD)/html (sets up $(VENV) first)"
@@ -92,15 +92,23 @@ unit-then-notebooks: $(STAMP)
 	$(MAKE) unit
 	$(MAKE) notebooks
 
-set-repository: $(STAMP)
-	$(BIN)/python tools/set_repository.py
+# After changing _config.yml (repository.url, the math macros): bring the notebooks in line.
+sync-notebooks: $(STAMP)
+	$(BIN)/python tools/sync_notebooks.py
+
+set-repository: sync-notebooks
 
 homework: $(STAMP)
 	$(BIN)/python -m logreg.homework release --source book/homework --dest $(BUILD)/homework/student \
 	  --instructor-html $(BUILD)/homework/instructor
 
+# JupyterLab refuses to run as root unless told; in a container root is normal, so say so and allow it.
 lab: $(STAMP)
-	$(BIN)/jupyter lab book
+	@extra=""; if [ "$$(id -u)" = 0 ]; then \
+	  echo "make lab: running as root (a container?), so JupyterLab is started with --allow-root"; \
+	  extra=--allow-root; \
+	fi; \
+	$(BIN)/jupyter lab $$extra book
 
 clean:
 	rm -rf $(BUILD) .pytest_cache .ruff_cache .hypothesis

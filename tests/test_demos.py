@@ -4,7 +4,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import base64  # noqa: E402
 import io  # noqa: E402
+import json  # noqa: E402
+import re  # noqa: E402
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
@@ -109,14 +112,33 @@ def test_loss_landscape_learning_rates(ax):
     assert len(info["path_points"]) == 31
 
 
-def test_animation_html_is_self_contained():
-    demo = widgets.temperature_widget()
-    html = demo.animation("temperature", [0.1, 1.0, 10.0])
-    assert html.count("data:image/png;base64") == 3
+def test_animation_player_is_self_contained_and_labelled():
+    demo = widgets.training_widget(n_iter=12)
+    html = demo.animation("iteration", [3, 6, 9, 12])
+    data = json.loads(re.search(r'class="lp-data">(.*?)</script>', html).group(1))
+    assert len(data["frames"]) == 4 and all(len(panels) == 2 for panels in data["frames"])
+    assert data["labels"] == ["iteration = 3", "iteration = 6", "iteration = 9", "iteration = 12"]
     assert "http://" not in html and "https://" not in html
-    assert 'alt="Animation of this demo as temperature runs through 3 values' in html
+    # It starts at the live control's value (12, the end of training), and names the value.
+    assert '<output class="lp-value">iteration = 12</output>' in html
+    assert 'aria-label="iteration"' in html and 'aria-valuetext="iteration = 12"' in html
+    # Frames are rendered at twice the size they are shown at, and cut between the panels.
+    sizes = [PIL.Image.open(io.BytesIO(base64.b64decode(p))).size for p in data["frames"][0]]
+    shown = [
+        tuple(map(int, m)) for m in re.findall(r'<img [^>]*width="(\d+)" height="(\d+)"', html)
+    ]
+    assert [(w // 2, h // 2) for w, h in sizes] == shown
+    assert sum(w for w, _ in shown) == pytest.approx(72 * 9, abs=2)  # the figure is 9 in wide
     with pytest.raises(ValueError, match="no control 'T'"):
         demo.animation("T", [1.0])
+
+
+def test_one_output_is_live_in_a_notebook_and_animated_elsewhere():
+    demo = widgets.temperature_widget().with_animation("temperature", [0.1, 1.0, 10.0])
+    bundle = demo._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle  # JupyterLab shows the widget
+    assert bundle["text/html"].count('class="logreg-player"') == 1  # the website, the player
+    assert "text/html" not in widgets.temperature_widget()._repr_mimebundle_()
 
 
 # ---------------------------------------------------------------------------
@@ -128,15 +150,55 @@ def pixels(png):
     return np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
 
 
-def test_widget_redraw_matches_a_full_draw():
-    # The fast path draws only the data over a cached background; it must give
-    # the same picture as drawing everything.
-    demo = widgets.sigmoid_widget(X1, Y1)
-    demo.controls["w"].value = 2.5
-    fast = pixels(demo.image.value)
+def full_draw(demo):
     demo.figure.canvas.draw()
-    full = np.asarray(demo.figure.canvas.buffer_rgba())[..., :3].astype(int)
-    assert np.mean(np.abs(fast - full)) < 0.5
+    return np.asarray(demo.figure.canvas.buffer_rgba())[..., :3].astype(int)
+
+
+def _shift_widget():
+    model = SoftmaxRegression(alpha=1e-2).fit(XB, YB)
+    return widgets.shift_widget(XB, YB, model.coef_.T, model.intercept_)
+
+
+MOVES = {
+    "sigmoid": (lambda: widgets.sigmoid_widget(X1, Y1), [("w", 2.5), ("b", -1.0), ("w", -4.0)]),
+    "temperature": (
+        widgets.temperature_widget,
+        [("temperature", 0.05), ("logits", "3, 1"), ("temperature", 20.0)],
+    ),
+    "shift": (_shift_widget, [("u1", 2.0), ("u2", -1.5)]),
+    "softmax_sigmoid": (widgets.softmax_sigmoid_widget, [("w1", 3.0), ("w2", -2.0)]),
+    "landscape": (lambda: widgets.landscape_widget(X1[:, 0], Y1), [("lr", 3.0), ("lr", 20.0)]),
+    # Retraining (a new learning rate or data set) and replaying a recorded run.
+    "training": (
+        lambda: widgets.training_widget(n_iter=20),
+        [("lr", 0.1), ("iteration", 5), ("dataset", "two moons")],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", MOVES)
+def test_every_image_shown_is_the_full_drawing(name):
+    make, moves = MOVES[name]
+    demo = make()
+    # The fast path paints only what changes over a cached background; the first image, the
+    # image after a retrain and after every move must be exactly what a full draw gives,
+    # titles included (they were missing after a retrain once).
+    images = [pixels(demo.image.value)]
+    assert np.array_equal(images[0], full_draw(demo))
+    for control, value in moves:
+        demo.controls[control].value = value
+        images.append(pixels(demo.image.value))
+        assert np.array_equal(images[-1], full_draw(demo)), f"after {control} = {value!r}"
+    assert all(not np.array_equal(a, b) for a, b in zip(images, images[1:], strict=False))
+    titles = [ax.get_title() for ax in demo.axes]
+    assert all(titles), "every panel has a title"
+    # Rendered for a device pixel ratio of 2, shown at the figure's size in CSS pixels.
+    width = demo.figure.get_size_inches()[0]
+    assert (
+        images[-1].shape[1] == round(width * 144)
+        and demo.image.layout.width == f"{round(width * 72)}px"
+    )
 
 
 def test_sigmoid_widget_log_likelihood_moves_the_right_way():

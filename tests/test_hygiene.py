@@ -111,5 +111,72 @@ def test_setup_cells_install_from_the_configured_repository():
         source = "".join(first["source"])
         assert "except ImportError:" in source, f"{path.name}: no setup guard"
         assert f'%pip install --quiet "logreg @ git+{url}"' in source, (
-            f"{path.name} installs from another URL than {url} (_config.yml); make set-repository"
+            f"{path.name} installs from another URL than {url} (_config.yml); make sync-notebooks"
+        )
+
+
+def test_notebooks_are_in_sync_with_the_config():
+    # Macros for jupyterlab-myst, kernel metadata, hidden solution code: tools/sync_notebooks.py.
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "sync_notebooks.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr + "\nrun: make sync-notebooks"
+    versions = {
+        json.loads(p.read_text(encoding="utf-8"))["metadata"]["language_info"]["version"]
+        for p in NOTEBOOKS
+    }
+    assert len(versions) == 1, f"notebooks saved with different Pythons: {sorted(versions)}"
+
+
+def _markdown(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+
+
+def _code(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_computed_values_read_the_same_in_jupyterlab_and_on_the_website(path):
+    # {eval}`name`: jupyterlab-myst evaluates name in the kernel; the website pastes the value
+    # glued as name (_ext/eval_role.py). {glue:text} would show only its key in JupyterLab.
+    markdown, code = _markdown(path), _code(path)
+    assert "{glue:" not in markdown, f"{path.name}: use {{eval}}`name` (see _ext/eval_role.py)"
+    for name in set(re.findall(r"\{eval\}`([^`]*)`", markdown)):
+        assert re.fullmatch(r"[A-Za-z_]\w*", name), f"{path.name}: {{eval}} takes a name: {name!r}"
+        assert re.search(rf'glue\("{name}", {name}(\s*:=|,)', code), (
+            f'{path.name}: {{eval}}`{name}` needs glue("{name}", {name} := ..., display=False)'
+        )
+
+
+LABEL_SOURCES = [*NOTEBOOKS, *sorted((ROOT / "book").glob("*.md"))]
+
+
+def _labels():
+    where = {}
+    for path in LABEL_SOURCES:
+        text = _markdown(path) if path.suffix == ".ipynb" else path.read_text(encoding="utf-8")
+        for label in re.findall(r"^\((\S+)\)=\s*$", text, re.M):
+            where[label] = path
+        for label in re.findall(r"^:label: (\S+)\s*$", text, re.M):
+            where[label] = path
+    return where
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_references_to_other_pages_carry_their_own_text(path):
+    # jupyterlab-myst resolves references within a notebook only; one to another page shows its
+    # explicit text there (and links to the right place on the website).
+    where = _labels()
+    for role, body in re.findall(r"\{(ref|prf:ref|numref)\}`([^`]*)`", _markdown(path)):
+        if "<" in body:
+            continue
+        assert body in where, f"{path.name}: no label {body!r}"
+        assert where[body] == path, (
+            f"{path.name}: {{{role}}}`{body}` points to {where[body].name}; write "
+            f"{{{role}}}`text <{body}>` so that it reads in JupyterLab too"
         )

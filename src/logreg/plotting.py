@@ -3,13 +3,11 @@
 Each function draws into the matplotlib ``Axes`` it is given and returns a dict
 of the artists it made, so that it can be tested headless (Agg backend) and
 wired to controls by :mod:`logreg.widgets` or replayed as a kernel-free
-animation by :func:`animation_html`. Nothing here changes matplotlib's
+animation by :mod:`logreg.player`. Nothing here changes matplotlib's
 settings.
 """
 
-import re
 import warnings
-from html import escape
 
 import numpy as np
 
@@ -23,7 +21,6 @@ from .models import (
 )
 
 __all__ = [
-    "animation_html",
     "data_artists",
     "remove_data_artists",
     "grid_for",
@@ -475,53 +472,3 @@ def remove_data_artists(ax):
     if ax.get_legend() is not None:
         ax.get_legend().remove()
     ax.relim()  # forget the removed data, so autoscaling fits only the new drawing
-
-
-def animation_html(fig, draw_frame, frames, interval=250, alt="Animation frame"):
-    """A self-contained HTML animation with a frame slider (no kernel needed).
-
-    ``draw_frame(value)`` redraws ``fig`` for one value of a demo's control; the
-    frames are rendered once, when the page is built, by the same plotting code
-    the live widget uses. ``alt`` is the frame image's alternative text.
-    Returns the HTML (embed it with IPython's ``HTML``).
-    """
-    from matplotlib.animation import FuncAnimation
-
-    frames = list(frames)
-    if not frames:
-        raise ValueError("frames is empty; expected at least one control value to render")
-    anim = FuncAnimation(
-        fig,
-        lambda v: draw_frame(v) or [],
-        frames=frames,
-        interval=interval,
-        blit=False,
-        repeat=False,
-    )
-    html = _offline(anim.to_jshtml(default_mode="once"))
-    return html.replace('<img id="_anim_img', f'<img alt="{escape(alt)}" id="_anim_img', 1)
-
-
-# matplotlib's player loads its button icons from a CDN (Font Awesome); the book
-# must work offline, so the icons become plain Unicode symbols.
-_ICONS = {
-    # symbols that common fonts have (the buttons keep their aria-labels)
-    "fa fa-play fa-flip-horizontal": "\u25c0",  # play backwards
-    "fa fa-fast-backward": "\u00ab",
-    "fa fa-step-backward": "\u2039",
-    "fa fa-pause": "\u2016",
-    "fa fa-play": "\u25b6",
-    "fa fa-step-forward": "\u203a",
-    "fa fa-fast-forward": "\u00bb",
-    "fa fa-minus": "\u2212",
-    "fa fa-plus": "+",
-}
-
-
-def _offline(html):
-    html = re.sub(r"<link[^>]*font-awesome[^>]*>", "", html)
-    for css_class, symbol in _ICONS.items():
-        html = html.replace(f'<i class="{css_class}"></i>', symbol)
-    if "fa fa-" in html:  # a newer matplotlib added an icon we do not know
-        raise RuntimeError("unmapped Font Awesome icon in matplotlib's animation HTML")
-    return html

@@ -4,8 +4,8 @@ Each function returns a :class:`DemoWidget`: controls above a figure. Moving a
 control calls the demo's plotting function again and shows the new figure as a
 PNG image, rendered with matplotlib's Agg canvas, so the widget works in any
 Jupyter front end and never touches pyplot's global state. The widgets need a
-running kernel; the book's website shows kernel-free animations instead
-(:func:`logreg.plotting.animation_html`).
+running kernel; where none runs (the book's website), the same output shows a
+kernel-free animation instead (:meth:`DemoWidget.with_animation`, :mod:`logreg.player`).
 """
 
 import io
@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from . import plotting
 from .datasets import load_iris_2d, make_blobs, make_moons
+from .player import animation_html
 
 __all__ = [
     "DemoWidget",
@@ -44,19 +45,26 @@ class DemoWidget(widgets.VBox):
     readout : ipywidgets.HTML
     """
 
-    def __init__(self, controls, draw, figsize, ncols=1, layout_controls=None, dpi=72):
+    def __init__(self, controls, draw, figsize, ncols=1, layout_controls=None, dpr=2):
         self.controls = controls
         self._draw = draw
-        self.figure = Figure(figsize=figsize, dpi=dpi)
+        self.dpr = dpr
+        # Rendered at dpr pixels per CSS pixel (72 per inch) and shown at CSS size: sharp on
+        # high-density screens, and never wider than the notebook's column.
+        self.figure = Figure(figsize=figsize, dpi=72 * dpr)
         FigureCanvasAgg(self.figure)
         self.axes = [self.figure.add_subplot(1, ncols, i + 1) for i in range(ncols)]
         for ax in self.axes:
             ax.locator_params(nbins=4)  # fewer tick labels: text is most of a redraw
-        self.image = widgets.Image(format="png")
+        width = int(round(figsize[0] * 72))
+        self.image = widgets.Image(
+            format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%", height="auto")
+        )
         self.readout = widgets.HTML()
         self.info = {}
         self._busy = False  # a draw that adjusts a control must not redraw itself
         self._background, self._background_state = None, None
+        self._fallback = None
         for control in controls.values():
             control.observe(self._changed, names="value")
         rows = layout_controls or [list(controls.values())]
@@ -64,17 +72,20 @@ class DemoWidget(widgets.VBox):
         self.refresh()
 
     def animation(self, name, values, interval=250):
-        """Kernel-free HTML animation of this demo as control ``name`` runs over
-        ``values`` (other controls at their current values), drawn by the same
-        function as the live widget. For the book's website."""
+        """Kernel-free HTML player of this demo as control ``name`` runs over ``values``
+        (other controls at their current values), drawn by the same function as the live
+        widget; it starts at the value nearest the control's current one."""
         if name not in self.controls:
             raise ValueError(f"no control {name!r}; expected one of {', '.join(self.controls)}")
+        values = list(values)
         fig = Figure(figsize=self.figure.get_size_inches(), dpi=self.figure.dpi)
         FigureCanvasAgg(fig)
         axes = [fig.add_subplot(1, len(self.axes), i + 1) for i in range(len(self.axes))]
         for ax in axes:
             ax.locator_params(nbins=4)
         fixed = self.values()
+        current = fixed[name]
+        start = int(np.argmin([abs(v - current) for v in values])) if values else 0
         self._busy = True  # frames must not move the live controls
 
         def frame(value):
@@ -83,15 +94,34 @@ class DemoWidget(widgets.VBox):
             self._draw(axes, **{**fixed, name: value})
 
         try:
-            frame(values[0])
-            fig.tight_layout()
-            alt = (
-                f"Animation of this demo as {name} runs through {len(values)} values "
-                f"from {values[0]:g} to {values[-1]:g}; use the slider or the buttons below"
+            if values:
+                frame(values[0])
+                fig.tight_layout()
+            return animation_html(
+                fig,
+                frame,
+                values,
+                name=name,
+                panels=axes,
+                start=start,
+                interval=interval,
+                dpr=self.dpr,
             )
-            return plotting.animation_html(fig, frame, values, interval=interval, alt=alt)
         finally:
             self._busy = False
+
+    def with_animation(self, name, values, interval=250):
+        """This widget, displayed live where a kernel runs it and as the animation of
+        :meth:`animation` wherever widgets cannot run (the book's website, a static view):
+        one output with both representations, so each medium shows the demo once."""
+        self._fallback = self.animation(name, values, interval=interval)
+        return self
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if self._fallback is not None and bundle is not None:
+            bundle["text/html"] = self._fallback
+        return bundle
 
     def render_png(self):
         """The figure as PNG bytes.
@@ -109,10 +139,14 @@ class DemoWidget(widgets.VBox):
         if state != self._background_state:
             self._capture_background(canvas)
             self._background_state = state
-        canvas.restore_region(self._background)
-        for ax in self.axes:
-            for artist in sorted(_data_artists(ax), key=lambda a: a.get_zorder()):
-                ax.draw_artist(artist)
+            # A full draw, not the background plus data: it also places the titles, which
+            # the background's draw (with them hidden) left where it could not see them.
+            canvas.draw()
+        else:
+            canvas.restore_region(self._background)
+            for ax in self.axes:
+                for artist in sorted(_data_artists(ax), key=lambda a: a.get_zorder()):
+                    ax.draw_artist(artist)
         pixels = np.asarray(canvas.buffer_rgba())[..., :3]
         buffer = io.BytesIO()
         # A fast compression level: each image is shown once and thrown away.
@@ -155,8 +189,10 @@ class DemoWidget(widgets.VBox):
 
 
 def _data_artists(ax):
-    """What a plotting function draws, plus the title (which changes with the controls)."""
-    return [*plotting.data_artists(ax), ax.title]
+    """What a redraw repaints over the background: what the plotting function drew, the title
+    (which changes with the controls) and the spines (which overlap the data, and must be
+    painted in the same order as a full draw would)."""
+    return [*plotting.data_artists(ax), ax.title, *ax.spines.values()]
 
 
 def _slider(description, value, lo, hi, step, log=False):

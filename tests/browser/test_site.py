@@ -7,62 +7,15 @@ full-page screenshot of each page is saved under ``_build/screenshots/``.
 """
 
 import functools
-import http.server
 import re
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
+from _browser import DESKTOP, PAGES, ROOT, SHOTS, SITE, check_layout
 
-ROOT = Path(__file__).resolve().parents[2]
-SITE = ROOT / "_build" / "html"
-SHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGE_LIMIT = 5_000_000  # bytes: the heaviest page must stay below this
-
-PAGES = sorted(p.relative_to(SITE).as_posix() for p in (SITE / "book").rglob("*.html"))
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="session")
-def server():
-    if not (SITE / "index.html").exists():
-        pytest.fail(f"{SITE} has no index.html; build the book first (make book)")
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}; install Debian's package: apt-get install chromium "
-            "(.ci/run does this)"
-        )
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 class _Ids(HTMLParser):
@@ -96,9 +49,9 @@ def test_every_book_page_is_tested():
 
 
 @pytest.mark.parametrize("page_path", PAGES)
-def test_page(browser, server, page_path):
+def test_page(browser, server, wide_formulas, page_path):
     assert (SITE / page_path).stat().st_size < PAGE_LIMIT, f"{page_path} weighs more than 5 MB"
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport=DESKTOP)
     errors, failed, external = [], [], []
 
     def route(r):
@@ -110,7 +63,7 @@ def test_page(browser, server, page_path):
 
     context.route("**/*", route)
     try:
-        _check_page(context, server, page_path, errors, failed, external)
+        _check_page(context, server, page_path, errors, failed, external, wide_formulas)
     finally:
         context.close()
     assert not external, f"requests to other origins: {external[:3]}"
@@ -118,7 +71,7 @@ def test_page(browser, server, page_path):
     assert not errors, f"console errors: {errors[:3]}"
 
 
-def _check_page(context, server, page_path, errors, failed, external):
+def _check_page(context, server, page_path, errors, failed, external, wide_formulas):
     page = context.new_page()
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -131,6 +84,7 @@ def _check_page(context, server, page_path, errors, failed, external):
         assert page.locator("mjx-container").count() == 0
     else:
         _check_math(page, n_math)
+    check_layout(page, page_path, DESKTOP, wide_formulas, "desktop")
     _check_rest(page, server, page_path)
 
 
@@ -179,25 +133,36 @@ def _check_rest(page, server, page_path):
     if "{exercise}" in source:
         assert page.locator("div.exercise").count() >= source.count("{exercise}")
 
-    # Each kernel-free demo responds: the next-frame button changes the frame.
-    frames = page.locator("img[id^='_anim_img']")
-    if ".animation(" in source:
-        assert frames.count() >= source.count(".animation("), "a demo animation is missing"
-    for i in range(frames.count()):
-        frame = frames.nth(i)
-        frame.scroll_into_view_if_needed()
-        before = frame.get_attribute("src")
-        container = frame.locator("xpath=ancestor::div[contains(@class, 'animation')][1]")
-        container.get_by_role("button", name="Next frame").click()
-        page.wait_for_function(
-            "([el, src]) => el.src !== src", arg=[frame.element_handle(), before], timeout=5_000
-        )
-        slider = container.locator("input[type=range]")
-        slider.fill(slider.get_attribute("max"))
-        assert frame.get_attribute("src") != before
+    # Each kernel-free demo responds to its buttons and to the keyboard, and names its value.
+    players = page.locator(".logreg-player")
+    if ".with_animation(" in source:
+        assert players.count() >= source.count(".with_animation("), "a demo animation is missing"
+    for i in range(players.count()):
+        _check_player(page, players.nth(i))
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / (re.sub(r"[/.]", "_", page_path) + ".png")), full_page=True)
+
+
+def _check_player(page, player):
+    player.scroll_into_view_if_needed()
+    image = player.locator(".lp-panels img").first
+    value = player.locator(".lp-value")
+    slider = player.locator("input[type=range]")
+    before, label = image.get_attribute("src"), value.inner_text()
+    at_end = slider.get_attribute("value") == slider.get_attribute("max")
+    player.get_by_role("button", name="Previous frame" if at_end else "Next frame").click()
+    assert image.get_attribute("src") != before and value.inner_text() != label
+    slider.focus()
+    page.keyboard.press("Home")
+    assert slider.input_value() == "0" and value.inner_text() == slider.get_attribute(
+        "aria-valuetext"
+    )
+    page.keyboard.press("ArrowRight")
+    assert slider.input_value() == "1"
+    player.get_by_role("button", name="Play").click()
+    page.wait_for_function("el => el.value === el.max", arg=slider.element_handle(), timeout=20_000)
+    assert player.get_by_role("button", name="Play").count() == 1  # stopped at the end
 
 
 CONTRAST_JS = """

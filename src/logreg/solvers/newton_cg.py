@@ -1,8 +1,10 @@
 """Truncated Newton (newton-cg): Newton's step, solved by preconditioned conjugate gradients.
 
 Each iteration solves ``H d = -g`` approximately using only Hessian-vector products (two matrix
-products each, never the Hessian itself), preconditioned by Böhning's bound (prop-bohning), to a
-relative accuracy that tightens as the gradient shrinks; the step length satisfies the strong
+products each, never the Hessian itself), to a relative accuracy that tightens as the gradient
+shrinks. The preconditioner is a Kronecker-factored approximation of the Hessian (thm-ce-hessian):
+the mean curvature in the logits times the Gram matrix of the data, or Böhning's bound
+(prop-bohning) before the first evaluation; the step length satisfies the strong
 Wolfe conditions. Memory is O(n_samples * n_classes + n_parameters), so it suits problems where
 the Hessian of ``newton`` would not fit.
 """

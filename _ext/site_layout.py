@@ -1,0 +1,39 @@
+"""Local Sphinx extension: layout fixes for sphinx-book-theme 1.3 on pydata-sphinx-theme 0.17.
+
+- Navigation. pydata-sphinx-theme fills ``navbar_persistent`` with the search field whenever
+  the user's ``html_theme_options`` do not name it: it looks only at the user's options, so the
+  book theme's own empty default (its theme.conf) is overridden. The theme's top bar is then
+  rendered on every page: a second search box on the desktop, and two *hidden* sidebar toggles
+  placed before the visible ones in the article header. Both themes' scripts wire up
+  ``document.querySelector(".primary-toggle")`` (and ``.secondary-toggle``), the first in the
+  page, so the buttons the reader sees do nothing and a phone cannot reach the chapter list.
+  Setting the option to an empty list (unless the book sets it) removes that top bar.
+- ``static/site_layout.css`` and ``static/site_layout.js``: display and inline math scroll
+  inside the column instead of being clipped; margin notes move below the text below 1200px
+  and stay within the window above; a print stylesheet (no site chrome, no animation
+  controls, notes inline, formulas shrunk to the column, no half-blank pages); search excerpts
+  taken from the article text only, and none when the site is opened from the file system.
+- ``static/favicon.svg``: named by ``html: favicon:`` in ``_config.yml``.
+
+Everything is served from ``_static``; nothing is loaded from another site.
+"""
+
+from pathlib import Path
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def _on_config_inited(app, config):
+    options = config.html_theme_options
+    if options is None:
+        options = config.html_theme_options = {}
+    options.setdefault("navbar_persistent", [])
+    if str(STATIC) not in config.html_static_path:
+        config.html_static_path.append(str(STATIC))
+
+
+def setup(app):
+    app.connect("config-inited", _on_config_inited)
+    app.add_css_file("site_layout.css")
+    app.add_js_file("site_layout.js")
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
