@@ -169,6 +169,10 @@ MOVES = {
     "shift": (_shift_widget, [("u1", 2.0), ("u2", -1.5)]),
     "softmax_sigmoid": (widgets.softmax_sigmoid_widget, [("w1", 3.0), ("w2", -2.0)]),
     "landscape": (lambda: widgets.landscape_widget(X1[:, 0], Y1), [("lr", 3.0), ("lr", 20.0)]),
+    "regions": (
+        lambda: widgets.regions_widget([[2.0, 0.0, 1.0], [0.0, 2.0, 1.0]], [0.0, 0.0, 0.0]),
+        [("angle", -135.0), ("length", 2.5), ("bias", 1.0)],
+    ),
     # Retraining (a new learning rate or data set) and replaying a recorded run.
     "training": (
         lambda: widgets.training_widget(n_iter=20),
@@ -262,3 +266,12 @@ def test_landscape_widget_reports_the_regime():
     assert "converging" in demo.readout.value
     demo.controls["lr"].value = 20.0
     assert "overshooting" in demo.readout.value
+
+
+def test_regions_widget_says_when_the_last_class_cannot_win():
+    # w3 = (w1 + w2) / 2 and equal intercepts: class 3 can only tie (prop-never-wins).
+    demo = widgets.regions_widget([[2.0, 0.0, 1.0], [0.0, 2.0, 1.0]], [0.0, 0.0, 0.0])
+    assert demo.info["winners"] == [0, 1] and "never wins" in demo.readout.value
+    demo.controls["bias"].value = 0.5  # now it wins a strip around the diagonal
+    assert demo.info["winners"] == [0, 1, 2] and "wins somewhere" in demo.readout.value
+    assert 2 in demo.info["shown"]

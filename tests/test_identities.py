@@ -7,7 +7,13 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from logreg import SoftmaxRegression, binary_cross_entropy, logistic_loss, one_hot
+from logreg import (
+    LogisticRegression,
+    SoftmaxRegression,
+    binary_cross_entropy,
+    logistic_loss,
+    one_hot,
+)
 from logreg import sigmoid as np_sigmoid
 from logreg import softmax as np_softmax
 from logreg.symbolic import (
@@ -126,3 +132,125 @@ def test_numeric_loss_equivalence_and_binary_as_softmax():  # thm-binary-is-soft
     logit = model.decision_function(X)  # two classes: z_1 - z_0, shape (n,) (scikit-learn's)
     np.testing.assert_allclose(P[:, 1], np_sigmoid(logit), rtol=1e-12)
     assert one_hot(y01, 2).sum() == 40
+
+
+@pytest.mark.parametrize("K", [2, 3, 4])
+def test_cross_entropy_is_entropy_plus_kl(K):  # thm-ce-kl
+    ps, qs = sp.symbols(f"p1:{K}", positive=True), sp.symbols(f"q1:{K}", positive=True)
+    p, q = [*ps, 1 - sum(ps)], [*qs, 1 - sum(qs)]
+    cross = -sum(pk * sp.log(qk) for pk, qk in zip(p, q, strict=True))
+    entropy = -sum(pk * sp.log(pk) for pk in p)
+    kl = sum(pk * (sp.log(pk) - sp.log(qk)) for pk, qk in zip(p, q, strict=True))
+    assert_identity(cross, entropy + kl)
+    values = {
+        **dict.fromkeys(ps, sp.Rational(1, 2 * K)),
+        **dict.fromkeys(qs, sp.Rational(1, K + 1)),
+    }
+    assert_not_identity(cross, entropy - kl, values)
+
+
+def test_gibbs_two_classes():  # thm-gibbs
+    p, q = sp.symbols("p q", positive=True)
+    kl = p * sp.log(p / q) + (1 - p) * sp.log((1 - p) / (1 - q))
+    assert sp.solve(sp.diff(kl, q), q) == [p]
+    assert_identity(sp.diff(kl, q, 2).subs(q, p), 1 / (p * (1 - p)))
+    rng = np.random.default_rng(0)
+    P, Q = rng.dirichlet(np.ones(4), 500), rng.dirichlet(np.ones(4), 500)
+    assert np.all(np.sum(P * np.log(P / Q), axis=1) > 0)
+
+
+def test_squared_error_through_the_sigmoid():  # prop-squared-sigmoid
+    s = (1 - sigmoid(t)) ** 2
+    assert_identity(sp.diff(s, t), -2 * sigmoid(t) * (1 - sigmoid(t)) ** 2)
+    assert_identity(
+        sp.diff(s, t, 2), -2 * sigmoid(t) * (1 - sigmoid(t)) ** 2 * (1 - 3 * sigmoid(t))
+    )
+    assert_identity(sp.diff(-sp.log(sigmoid(t)), t, 2), sigmoid(t) * (1 - sigmoid(t)))
+    assert sp.limit(sp.diff(s, t), t, -sp.oo) == 0
+    assert sp.limit(sp.diff(-sp.log(sigmoid(t)), t), t, -sp.oo) == -1
+
+
+def test_gaussian_prior_is_the_l2_penalty():  # thm-map-l2, cor-map-centred
+    w, s, n = sp.symbols("w sigma n", positive=True)
+    gauss = sp.exp(-(w**2) / (2 * s**2)) / sp.sqrt(2 * sp.pi * s**2)
+    assert_identity(-sp.log(gauss), w**2 / (2 * s**2) + sp.log(2 * sp.pi * s**2) / 2)
+    from scipy.optimize import minimize
+    from scipy.special import log_softmax
+    from scipy.stats import norm
+
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(60, 3)), rng.integers(0, 4, size=60)
+    sigma, d, K = 0.8, 3, 4
+
+    def neg_log_posterior(theta):
+        W, b = theta[: d * K].reshape(d, K), theta[d * K :]
+        return -(
+            log_softmax(X @ W + b, axis=1)[np.arange(60), y].sum()
+            + norm.logpdf(W, scale=sigma).sum()
+        )
+
+    W_map = minimize(neg_log_posterior, np.zeros(d * K + K), method="L-BFGS-B",
+                     options={"gtol": 1e-10, "ftol": 1e-15}).x[: d * K].reshape(d, K)  # fmt: skip
+    model = SoftmaxRegression(alpha=1 / (60 * sigma**2), tol=1e-10).fit(X, y)
+    assert np.abs(W_map - model.coef_.T).max() < 1e-4
+    assert np.abs(W_map.sum(axis=1)).max() < 1e-4
+
+
+def test_binary_hessian_and_irls():  # thm-binary-hessian, thm-irls
+    from logreg import logistic_loss_hessian
+
+    x1, x2, t1, t2, tb = sp.symbols("x1 x2 theta1 theta2 theta_b", real=True)
+    q = sigmoid(t1 * x1 + t2 * x2 + tb)
+    for label in (0, 1):
+        loss = -(label * sp.log(q) + (1 - label) * sp.log(1 - q))
+        expected = q * (1 - q) * sp.Matrix([x1, x2, 1]) * sp.Matrix([[x1, x2, 1]])
+        assert all(is_zero(e) for e in sp.hessian(loss, (t1, t2, tb)) - expected)
+    rng = np.random.default_rng(2)
+    X, y = rng.normal(size=(80, 3)), rng.integers(0, 2, size=80)
+    alpha, Xt, D = 0.05, np.c_[X, np.ones(80)], np.diag([1.0, 1.0, 1.0, 0.0])
+    theta = np.zeros(4)
+    for _ in range(25):
+        p = np_sigmoid(Xt @ theta)
+        r = p * (1 - p)
+        z = Xt @ theta - (p - y) / r
+        theta = np.linalg.solve(Xt.T @ (r[:, None] * Xt) + 80 * alpha * D, Xt.T @ (r * z))
+    model = LogisticRegression(solver="newton", alpha=alpha, tol=1e-12).fit(X, y)
+    assert np.allclose(theta, np.r_[model.coef_[0], model.intercept_[0]], atol=1e-8)
+    p = np_sigmoid(Xt @ theta)
+    H = logistic_loss_hessian(theta[:3], theta[3], X, alpha)
+    assert np.allclose(H, Xt.T @ ((p * (1 - p))[:, None] * Xt) / 80 + alpha * D)
+
+
+def test_bfgs_update_secant_and_positive_definite():  # thm-bfgs
+    from logreg.solvers.lbfgs import _two_loop
+
+    rng = np.random.default_rng(3)
+    A = rng.normal(size=(5, 5))
+    B = A @ A.T + np.eye(5)
+    pairs = []
+    for _ in range(4):
+        s = rng.normal(size=5)
+        y = (A @ A.T + 0.5 * np.eye(5)) @ s  # a convex quadratic: s.y > 0
+        rho = 1 / (y @ s)
+        V = np.eye(5) - rho * np.outer(y, s)
+        B = V.T @ B @ V + rho * np.outer(s, s)
+        assert np.allclose(B @ y, s) and np.linalg.eigvalsh((B + B.T) / 2).min() > 0
+        pairs.append((s, y, rho))
+    g, B0 = rng.normal(size=5), 0.7
+    dense = B0 * np.eye(5)
+    for s, y, rho in pairs:
+        V = np.eye(5) - rho * np.outer(y, s)
+        dense = V.T @ dense @ V + rho * np.outer(s, s)
+    assert np.allclose(_two_loop(g, pairs, B0, np.ones(5)), dense @ g)
+
+
+@pytest.mark.parametrize("K", [3, 4])
+def test_pairwise_log_odds_and_shifted_boundaries(K):  # thm-pairwise-boundary, cor-regions-shift
+    z = sp.symbols(f"z1:{K + 1}", real=True)
+    u = sp.Symbol("u", real=True)
+    P, P_shifted = softmax(z), softmax([zk - u for zk in z])
+    for i in range(K):
+        for j in range(K):
+            if i != j:
+                assert_identity(sp.log(P[i] / P[j]), z[i] - z[j])
+                assert_identity(sp.log(P_shifted[i] / P_shifted[j]), z[i] - z[j])

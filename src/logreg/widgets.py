@@ -17,13 +17,14 @@ import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from . import plotting
+from . import plotting, regions
 from .datasets import load_iris_2d, make_blobs, make_moons
 from .player import animation_html
 
 __all__ = [
     "DemoWidget",
     "landscape_widget",
+    "regions_widget",
     "shift_widget",
     "sigmoid_widget",
     "softmax_sigmoid_widget",
@@ -377,3 +378,34 @@ def landscape_widget(x, y, lr=0.5, n_iter=30):
         return info
 
     return DemoWidget(controls, draw, figsize=(5.5, 4))
+
+
+# 6 -------------------------------------------------------------------------
+
+
+def regions_widget(W, b, X=None, y=None, lim=4.0):
+    """The decision regions of a linear K-class model, with sliders for the last class's
+    weight vector (angle in degrees and length) and intercept."""
+    W, b = np.array(W, float), np.array(b, float)
+    last = W[:, -1]
+    controls = {
+        "angle": _slider("angle", float(np.degrees(np.arctan2(last[1], last[0]))), -180, 180, 5),
+        "length": _slider("length", float(np.hypot(*last)), 0, 4, 0.1),
+        "bias": _slider("bias", float(b[-1]), -4, 4, 0.1),
+    }
+    K = W.shape[1]
+
+    def draw(axes, angle, length, bias):
+        moved = W.copy()
+        moved[:, -1] = length * np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle))])
+        intercepts = np.r_[b[:-1], bias]
+        info = regions.plot_decision_regions(axes[0], moved, intercepts, X, y, lim=lim, n=160)
+        wins = (K - 1) in info["winners"]
+        margin = regions.region_margin(moved, intercepts, K - 1)
+        info["readout"] = (
+            f"class {K} {'wins somewhere' if wins else 'never wins'}: its best margin over the "
+            f"other classes is <b>{margin + 0.0:.2f}</b>"  # + 0.0: no "-0.00"
+        )
+        return info
+
+    return DemoWidget(controls, draw, figsize=(4.5, 4.5))

@@ -50,6 +50,11 @@ DEMOS = {
     ),
     "softmax vs sigmoid (w1)": ("widgets.softmax_sigmoid_widget()", "w1", False),
     "loss landscape (lr)": ("widgets.landscape_widget(x1[:, 0], y1)", "lr", False),
+    "decision regions (angle)": (
+        "widgets.regions_widget([[2, 0, 1], [0, 2, 1]], [0, 0, 0])",
+        "angle",
+        False,
+    ),
     "training (replay)": ("widgets.training_widget()", "iteration", False),
     "training (new alpha: retrain)": ("widgets.training_widget()", "alpha", True),
 }

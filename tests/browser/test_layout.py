@@ -319,3 +319,8 @@ def test_screenshots(browser, server):
             theorem.scroll_into_view_if_needed()
             page.screenshot(path=str(SHOTS / shot_name(path, f"_{name}_math.png")))
             page.close()
+        page = open_page(browser, server, "book/training/training_explorer.html", viewport)
+        player = page.locator(".logreg-player").first
+        player.scroll_into_view_if_needed()
+        player.screenshot(path=str(SHOTS / f"player_{name}.png"))
+        page.close()

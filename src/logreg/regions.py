@@ -1,0 +1,163 @@
+"""The geometry of a linear multi-class classifier: pairwise boundaries and decision regions.
+
+The predicted class maximizes the logit ``z_k = w_k . x + b_k``. Classes ``i`` and ``j`` tie on the
+hyperplane ``(w_i - w_j) . x + b_i - b_j = 0`` (thm-pairwise-boundary), and the region where class
+``k`` wins is the intersection of the ``K - 1`` half-spaces on its side of those hyperplanes, a
+convex polyhedron that may be empty (thm-regions-convex). Explained in
+book/softmax/decision_geometry.ipynb.
+"""
+
+import numpy as np
+from scipy.optimize import linprog
+
+from .plotting import CLASS_COLORS
+
+__all__ = ["pairwise_boundary", "plot_decision_regions", "region_margin", "winning_classes"]
+
+
+def _check(W, b):
+    W, b = np.asarray(W, float), np.asarray(b, float)
+    if W.ndim != 2 or b.shape != (W.shape[1],):
+        raise ValueError(
+            f"expected W of shape (n_features, n_classes) and b of shape (n_classes,); "
+            f"received W of shape {W.shape} and b of shape {b.shape}"
+        )
+    if W.shape[1] < 2:
+        raise ValueError(f"expected at least 2 classes; received {W.shape[1]}")
+    return W, b
+
+
+def pairwise_boundary(W, b, i, j):
+    """The hyperplane where classes ``i`` and ``j`` have equal logits.
+
+    Parameters
+    ----------
+    W : ndarray of shape (n_features, n_classes)
+    b : ndarray of shape (n_classes,)
+    i, j : int
+        Two different classes.
+
+    Returns
+    -------
+    normal : ndarray of shape (n_features,)
+        ``w_i - w_j``; class ``i`` has the larger logit where ``normal . x + offset > 0``.
+    offset : float
+        ``b_i - b_j``.
+    """
+    W, b = _check(W, b)
+    if i == j:
+        raise ValueError(f"expected two different classes; received i = j = {i}")
+    return W[:, i] - W[:, j], float(b[i] - b[j])
+
+
+def region_margin(W, b, k):
+    """How far class ``k`` can win: the largest ``t`` (capped at 1) such that some ``x`` has
+    ``z_k(x) - z_j(x) >= t`` for every other class ``j``.
+
+    A positive value means that class ``k`` wins on a region with interior; 0 that it can at
+    best tie (its region is contained in a boundary); a negative value that some other class
+    always beats it. Solved as a linear program (scipy's HiGHS).
+
+    Parameters
+    ----------
+    W : ndarray of shape (n_features, n_classes)
+    b : ndarray of shape (n_classes,)
+    k : int
+
+    Returns
+    -------
+    float
+    """
+    W, b = _check(W, b)
+    d, n_classes = W.shape
+    others = [j for j in range(n_classes) if j != k]
+    # variables (x, t); maximize t subject to (w_j - w_k) . x + t <= b_k - b_j for j != k
+    A = np.column_stack([(W[:, others] - W[:, [k]]).T, np.ones(len(others))])
+    rhs = b[k] - b[others]
+    bounds = [(None, None)] * d + [(None, 1.0)]
+    result = linprog(np.r_[np.zeros(d), -1.0], A_ub=A, b_ub=rhs, bounds=bounds, method="highs")
+    if result.status != 0:
+        raise RuntimeError(f"the linear program for class {k} failed: {result.message}")
+    return float(result.x[-1])
+
+
+def winning_classes(W, b, tol=1e-9):
+    """The classes whose decision region has an interior (``region_margin > tol``)."""
+    W, b = _check(W, b)
+    return [k for k in range(W.shape[1]) if region_margin(W, b, k) > tol]
+
+
+def plot_decision_regions(ax, W, b, X=None, y=None, lim=4.0, n=240, arrows=True):
+    """The plane coloured by the predicted class, the pairwise tie lines, and the weights.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    W : ndarray of shape (2, n_classes)
+    b : ndarray of shape (n_classes,)
+    X : ndarray of shape (n_samples, 2), optional
+        Points to draw, coloured by ``y``.
+    y : ndarray of shape (n_samples,), optional
+    lim : float
+        The view is the square ``[-lim, lim]^2``.
+    n : int
+        Grid points per side.
+    arrows : bool
+        Draw each weight vector ``w_k`` from the origin, in its class's colour.
+
+    Returns
+    -------
+    dict with "predicted" (the grid's predicted classes, shape (n, n)), "winners" (classes
+    whose region has an interior, from :func:`region_margin`) and "shown" (classes predicted
+    somewhere in the view).
+    """
+    from matplotlib.colors import to_rgb
+
+    W, b = _check(W, b)
+    if W.shape[0] != 2:
+        raise ValueError(f"expected 2 features to draw; received W with {W.shape[0]} rows")
+    ticks = np.linspace(-lim, lim, n)
+    xx, yy = np.meshgrid(ticks, ticks)
+    predicted = np.argmax(np.column_stack([xx.ravel(), yy.ravel()]) @ W + b, axis=1).reshape(n, n)
+    colors = np.array([to_rgb(CLASS_COLORS[k % len(CLASS_COLORS)]) for k in range(W.shape[1])])
+    ax.imshow(
+        1 - 0.45 * (1 - colors[predicted]),
+        origin="lower",
+        extent=(-lim, lim, -lim, lim),
+        interpolation="nearest",
+    )
+    for i in range(W.shape[1]):
+        for j in range(i + 1, W.shape[1]):
+            normal, offset = pairwise_boundary(W, b, i, j)
+            _line(ax, normal, offset, lim)
+    if X is not None:
+        ax.scatter(X[:, 0], X[:, 1], c=[CLASS_COLORS[int(c) % 5] for c in y], s=8, linewidths=0)
+    if arrows:
+        for k in range(W.shape[1]):
+            ax.annotate(
+                "",
+                xy=W[:, k],
+                xytext=(0, 0),
+                arrowprops={"arrowstyle": "-|>", "color": CLASS_COLORS[k % 5], "lw": 2},
+            )
+    ax.set_xlim(-lim, lim)
+    ax.set_ylim(-lim, lim)
+    ax.set_aspect("equal")
+    winners = winning_classes(W, b)
+    ax.set_title(f"classes that can win: {', '.join(str(k + 1) for k in winners)}")
+    return {
+        "predicted": predicted,
+        "winners": winners,
+        "shown": sorted(int(k) for k in np.unique(predicted)),
+    }
+
+
+def _line(ax, normal, offset, lim):
+    """Draw ``normal . x + offset = 0`` across the square view (nothing if normal is zero)."""
+    if np.allclose(normal, 0):
+        return
+    t = np.linspace(-3 * lim, 3 * lim, 2)
+    foot = -offset * normal / (normal @ normal)
+    direction = np.array([-normal[1], normal[0]])
+    points = foot + np.outer(t, direction / np.linalg.norm(direction))
+    ax.plot(points[:, 0], points[:, 1], color="0.25", linestyle=":", linewidth=0.8)

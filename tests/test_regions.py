@@ -1,0 +1,56 @@
+"""Decision regions of linear classifiers (logreg.regions) against brute force on a grid."""
+
+import numpy as np
+import pytest
+
+from logreg import SoftmaxRegression, datasets
+from logreg.regions import pairwise_boundary, region_margin, winning_classes
+
+rng = np.random.default_rng(0)
+GRID = rng.uniform(-50, 50, size=(200_000, 2))
+
+
+def _margin_on_grid(W, b, k):
+    Z = GRID @ W + b
+    return float(np.max(Z[:, k] - np.delete(Z, k, axis=1).max(axis=1)))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_region_margin_agrees_with_brute_force(seed):
+    r = np.random.default_rng(seed)
+    W, b = r.normal(size=(2, 4)), r.normal(size=4)
+    for k in range(4):
+        lp, grid = region_margin(W, b, k), _margin_on_grid(W, b, k)
+        assert min(grid, 1.0) <= lp + 1e-9  # the program finds the best point (capped at 1)
+        assert (lp > 1e-6) == (grid > 0)  # and agrees on whether the class can win
+
+
+def test_a_dominated_class_never_wins_and_a_bias_revives_it():  # prop-never-wins
+    W, b = np.array([[2.0, 0.0, 1.0], [0.0, 2.0, 1.0]]), np.zeros(3)
+    assert region_margin(W, b, 2) == pytest.approx(0.0, abs=1e-9)
+    assert winning_classes(W, b) == [0, 1]
+    assert _margin_on_grid(W, b, 2) <= 1e-12
+    assert region_margin(W, b - [0, 0, 0.3], 2) == pytest.approx(-0.3)
+    assert winning_classes(W, b + [0, 0, 0.5], tol=1e-6) == [0, 1, 2]
+
+
+def test_pairwise_boundary_is_where_the_fitted_model_ties():  # thm-pairwise-boundary
+    X, y = datasets.make_blobs(40, 3)
+    model = SoftmaxRegression(alpha=1e-2).fit(X, y)
+    W, b = model.coef_.T, model.intercept_
+    normal, offset = pairwise_boundary(W, b, 0, 1)
+    foot = -offset * normal / (normal @ normal)
+    P = model.predict_proba(foot[None, :])[0]
+    assert P[0] == pytest.approx(P[1], rel=1e-12)
+    side = X @ normal + offset > 0
+    probs = model.predict_proba(X)
+    assert np.array_equal(side, probs[:, 0] > probs[:, 1])
+
+
+def test_bad_input_says_what_was_expected():
+    with pytest.raises(ValueError, match=r"expected W of shape \(n_features, n_classes\)"):
+        region_margin(np.zeros((2, 3)), np.zeros(2), 0)
+    with pytest.raises(ValueError, match="two different classes"):
+        pairwise_boundary(np.eye(2), np.zeros(2), 1, 1)
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        winning_classes(np.ones((2, 1)), np.zeros(1))
