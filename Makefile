@@ -17,7 +17,7 @@ SRC_HASH := $(BUILD)/.logreg-src-hash
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help book test test-all browser test-lanes unit-then-notebooks lint unit notebooks build-strict lab clean \
+.PHONY: help book test test-all browser test-lanes unit-then-notebooks build-then-browser lint unit notebooks build-strict lab clean \
 	cache-guard venv homework set-repository sync-notebooks
 
 help:
@@ -67,9 +67,9 @@ notebooks: $(STAMP)
 
 build-strict: book
 
-# The unit tests and nbval run in one lane and the strict build in the other:
-# each executes every notebook, and a 2-core machine can do both at once. One
-# BLAS/OpenMP thread per process keeps the two lanes from fighting over cores.
+# Two lanes on a 2-core machine: the unit tests, then nbval, in one; the strict build, then
+# the browser tests (which need the built site), in the other. One BLAS/OpenMP thread per
+# process keeps the lanes from fighting over cores.
 test:
 	@start=$$(date +%s); \
 	if $(MAKE) --no-print-directory test-all; then \
@@ -80,13 +80,16 @@ test:
 
 test-all: lint $(NBG_STAMP)
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(MAKE) -j2 --output-sync=target test-lanes
-	$(MAKE) browser
 
 # The built site in Debian's Chromium (needs /usr/bin/chromium; .ci/run installs it).
 browser: $(STAMP)
 	$(BIN)/python -m pytest tests/browser
 
-test-lanes: unit-then-notebooks build-strict
+test-lanes: unit-then-notebooks build-then-browser
+
+build-then-browser: $(STAMP)
+	$(MAKE) build-strict
+	$(MAKE) browser
 
 unit-then-notebooks: $(STAMP)
 	$(MAKE) unit
