@@ -254,3 +254,24 @@ def test_pairwise_log_odds_and_shifted_boundaries(K):  # thm-pairwise-boundary, 
             if i != j:
                 assert_identity(sp.log(P[i] / P[j]), z[i] - z[j])
                 assert_identity(sp.log(P_shifted[i] / P_shifted[j]), z[i] - z[j])
+
+
+def test_separable_data_have_no_minimizer():  # thm-separable-no-mle, prop-l2-bounded
+    t_, m_ = sp.symbols("t m", positive=True)
+    assert sp.limit(sp.log(1 + sp.exp(-t_ * m_)), t_, sp.oo) == 0
+    rng = np.random.default_rng(4)
+    X = np.r_[
+        rng.normal(-3, 0.5, (15, 2)), rng.normal(3, 0.5, (15, 2)), rng.normal([3, -9], 0.5, (15, 2))
+    ]
+    y = np.repeat([0, 1, 2], 15)
+    W0 = SoftmaxRegression(alpha=1e-2).fit(X, y)
+    assert W0.score(X, y) == 1.0  # separable
+    from logreg import softmax_cross_entropy
+
+    Y = np.eye(3)[y]
+    W, b = W0.coef_.T, W0.intercept_
+    losses = [softmax_cross_entropy(c * W, c * b, X, Y) for c in (0.25, 0.5, 1.0)]
+    assert losses[0] > losses[1] > losses[2] > 0
+    for alpha in (1.0, 0.1, 0.01):
+        model = SoftmaxRegression(alpha=alpha, tol=1e-10).fit(X, y)
+        assert np.linalg.norm(model.coef_) <= np.sqrt(2 * np.log(3) / alpha)
