@@ -251,7 +251,7 @@ def test_assemble_uses_the_instructors_cells_and_the_students_answers():
 @pytest.mark.parametrize(
     "text",
     [
-        "__import__('os').system('touch /tmp/pwned')",
+        "__import__('os').system('touch pwned')",
         "Symbol('x').__class__.__mro__",
         "(lambda: 1)()",
         "Symbol('x', real=True).subs",

@@ -9,6 +9,7 @@ through the command line, as an instructor runs them, with two jobs.
 import hashlib
 import os
 import re
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from _homework import ROOT, SOURCE, all_solutions, grade_cli, points, submission
 from logreg.homework.sandbox import sandbox_mode
 
 MARKER = "logreg-hostile-" + hashlib.sha1(str(ROOT).encode()).hexdigest()[:8]
+# Where a submission would plant files for later kernels and for the machine: both must stay empty.
+EVIL = Path(tempfile.gettempdir()) / f"{MARKER}-evil"
 HOME_STARTUP = Path.home() / ".ipython" / "profile_default" / "startup" / "00-logreg-hostile.py"
 
 
@@ -187,7 +190,7 @@ def hw1_batch(folder):
                 first=[
                     "import os, glob\n"
                     f"targets = glob.glob({str(SOURCE) + '/*.ipynb'!r}) + [{str(folder / 'honest.ipynb')!r}]\n"
-                    f"targets += [{str(HOME_STARTUP)!r}, '/tmp/{MARKER}-evil']\n"
+                    f"targets += [{str(HOME_STARTUP)!r}, {str(EVIL)!r}]\n"
                     "for t in targets:\n"
                     "    try:\n"
                     "        os.makedirs(os.path.dirname(t), exist_ok=True)\n"
@@ -355,7 +358,7 @@ def test_no_file_outside_the_sandbox_changed_and_no_process_survived(hw1_results
     before, after = hw1_results["home_listing"]
     assert before == after
     assert not HOME_STARTUP.exists()
-    assert not Path(f"/tmp/{MARKER}-evil").exists()
+    assert not EVIL.exists()
     assert not hw1_results["leftover"], "processes started by a submission outlived grading"
 
 

@@ -107,9 +107,9 @@ def plot_decision_regions(ax, W, b, X=None, y=None, lim=4.0, n=240, arrows=True)
 
     Returns
     -------
-    dict with "predicted" (the grid's predicted classes, shape (n, n)), "winners" (classes
-    whose region has an interior, from :func:`region_margin`) and "shown" (classes predicted
-    somewhere in the view).
+    dict with "predicted" (the grid's predicted classes, shape (n, n)), "margins" (each
+    class's :func:`region_margin`), "winners" (classes whose region has an interior, as in
+    :func:`winning_classes`) and "shown" (classes predicted somewhere in the view).
     """
     from matplotlib.colors import to_rgb
 
@@ -143,10 +143,12 @@ def plot_decision_regions(ax, W, b, X=None, y=None, lim=4.0, n=240, arrows=True)
     ax.set_xlim(-lim, lim)
     ax.set_ylim(-lim, lim)
     ax.set_aspect("equal")
-    winners = winning_classes(W, b)
+    margins = [region_margin(W, b, k) for k in range(W.shape[1])]
+    winners = [k for k, margin in enumerate(margins) if margin > 1e-9]
     ax.set_title(f"classes that can win: {', '.join(str(k + 1) for k in winners)}")
     return {
         "predicted": predicted,
+        "margins": margins,
         "winners": winners,
         "shown": sorted(int(k) for k in np.unique(predicted)),
     }

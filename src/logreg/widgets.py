@@ -400,8 +400,7 @@ def regions_widget(W, b, X=None, y=None, lim=4.0):
         moved[:, -1] = length * np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle))])
         intercepts = np.r_[b[:-1], bias]
         info = regions.plot_decision_regions(axes[0], moved, intercepts, X, y, lim=lim, n=160)
-        wins = (K - 1) in info["winners"]
-        margin = regions.region_margin(moved, intercepts, K - 1)
+        wins, margin = (K - 1) in info["winners"], info["margins"][K - 1]
         info["readout"] = (
             f"class {K} {'wins somewhere' if wins else 'never wins'}: its best margin over the "
             f"other classes is <b>{margin + 0.0:.2f}</b>"  # + 0.0: no "-0.00"

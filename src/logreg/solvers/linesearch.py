@@ -33,40 +33,15 @@ def strong_wolfe(evaluate, f0, slope0, step=1.0, c1=1e-4, c2=0.9, max_evals=25):
         if f < best[2]:
             best = (a, payload, f)
         if not np.isfinite(f) or f > f0 + c1 * a * slope0 or (evals > 1 and f >= f_prev):
-            return _zoom(
-                evaluate,
-                f0,
-                slope0,
-                a_prev,
-                f_prev,
-                d_prev,
-                a,
-                f,
-                d,
-                c1,
-                c2,
-                max_evals - evals,
-                best,
-            )
-        if abs(d) <= -c2 * slope0:
+            lo, hi = (a_prev, f_prev, d_prev), (a, f, d)  # too long: the minimum is behind us
+        elif abs(d) <= -c2 * slope0:
             return a, payload
-        if d >= 0:
-            return _zoom(
-                evaluate,
-                f0,
-                slope0,
-                a,
-                f,
-                d,
-                a_prev,
-                f_prev,
-                d_prev,
-                c1,
-                c2,
-                max_evals - evals,
-                best,
-            )
-        a_prev, f_prev, d_prev, a = a, f, d, min(4.0 * a, 1e10)
+        elif d >= 0:
+            lo, hi = (a, f, d), (a_prev, f_prev, d_prev)  # the slope turned: it lies between
+        else:
+            a_prev, f_prev, d_prev, a = a, f, d, min(4.0 * a, 1e10)
+            continue
+        return _zoom(evaluate, f0, slope0, *lo, *hi, c1, c2, max_evals - evals, best)
     return (best[0], best[1]) if best[2] < f0 else (None, None)
 
 
