@@ -17,12 +17,14 @@ SRC_HASH := $(BUILD)/.logreg-src-hash
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help book test test-all browser test-lanes unit-then-notebooks build-then-browser lint unit notebooks build-strict lab clean \
+.PHONY: help book test test-all browser browser-site browser-lab nbgrader lab-then-nbgrader after-build \
+	test-lanes unit-then-notebooks build-then-browser lint unit notebooks build-strict lab clean \
 	cache-guard venv homework set-repository sync-notebooks
 
 help:
 	@echo "make book   build the website into $(BUILD)/html (sets up $(VENV) first)"
-	@echo "make test   lint, unit tests, every notebook via nbval, and the strict book build"
+	@echo "make test   lint, unit tests, every notebook via nbval, the strict book build, nbgrader"
+	@echo "            on the homework, and the browser tests (site, phone, print, JupyterLab)"
 	@echo "make lab    open the book's notebooks in JupyterLab"
 	@echo "make homework  write the student edition of book/homework to $(BUILD)/homework/student"
 	@echo "make clean  remove build outputs (keeps $(VENV))"
@@ -59,17 +61,21 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests book benchmarks _ext tools
 	$(BIN)/ruff format --check src tests benchmarks _ext tools
 
-unit: $(STAMP) $(NBG_STAMP)
-	$(BIN)/python -m pytest tests --ignore=tests/browser
+# nbgrader's own validate/generate/autograde/export run in the build's lane (see test-lanes).
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/test_nbgrader.py
+
+nbgrader: $(STAMP) $(NBG_STAMP)
+	$(BIN)/python -m pytest tests/test_nbgrader.py
 
 notebooks: $(STAMP)
 	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider -W default book
 
 build-strict: book
 
-# Two lanes on a 2-core machine: the unit tests, then nbval, in one; the strict build, then
-# the browser tests (which need the built site), in the other. One BLAS/OpenMP thread per
-# process keeps the lanes from fighting over cores.
+# Two lanes on a 2-core machine: the unit tests, then nbval, in one; the strict build, then the
+# browser tests (which need the built site) beside nbgrader's tests, in the other. One
+# BLAS/OpenMP thread per process keeps the lanes from fighting over cores.
 test:
 	@start=$$(date +%s); \
 	if $(MAKE) --no-print-directory test-all; then \
@@ -82,18 +88,41 @@ test-all: lint $(NBG_STAMP)
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(MAKE) -j2 --output-sync=target test-lanes
 
 # The built site in Debian's Chromium (needs /usr/bin/chromium; .ci/run installs it).
-browser: $(STAMP)
-	$(BIN)/python -m pytest tests/browser
+browser: browser-site browser-lab
+
+# Every page at desktop and phone size, navigation, print, the visible text, the homework pages.
+browser-site: $(STAMP)
+	$(BIN)/python -m pytest tests/browser --ignore=tests/browser/test_jupyterlab.py
+
+# The notebooks in JupyterLab in Chromium: rendering, and each demo's response to the keyboard.
+browser-lab: $(STAMP)
+	$(BIN)/python -m pytest tests/browser/test_jupyterlab.py
 
 test-lanes: unit-then-notebooks build-then-browser
 
+# Each lane prints how long its steps took, so that the slower lane is known when the suite grows.
+# The browser tests mostly wait (for pages, animations, JupyterLab), so after the build two
+# processes share the lane: the site's tests, and JupyterLab's followed by nbgrader's (which are
+# CPU-bound). (Three processes were no faster: the machine's two cores are the limit.)
 build-then-browser: $(STAMP)
-	$(MAKE) build-strict
-	$(MAKE) browser
+	@t0=$$(date +%s); $(MAKE) build-strict; ok=$$?; t1=$$(date +%s); \
+	if [ $$ok = 0 ]; then $(MAKE) after-build; ok=$$?; fi; t2=$$(date +%s); \
+	echo "lane timing: strict build $$((t1 - t0)) s, browser tests and nbgrader $$((t2 - t1)) s"; \
+	exit $$ok
+
+# -j2 in a sub-make takes two job slots of its own (make warns that it resets the jobserver).
+after-build: $(STAMP) $(NBG_STAMP)
+	$(MAKE) -j2 --output-sync=target browser-site lab-then-nbgrader
+
+lab-then-nbgrader: $(STAMP) $(NBG_STAMP)
+	$(MAKE) browser-lab
+	$(MAKE) nbgrader
 
 unit-then-notebooks: $(STAMP)
-	$(MAKE) unit
-	$(MAKE) notebooks
+	@t0=$$(date +%s); $(MAKE) unit; ok=$$?; t1=$$(date +%s); \
+	if [ $$ok = 0 ]; then $(MAKE) notebooks; ok=$$?; fi; t2=$$(date +%s); \
+	echo "lane timing: unit tests $$((t1 - t0)) s, notebooks (nbval) $$((t2 - t1)) s"; \
+	exit $$ok
 
 # After changing _config.yml (repository.url, the math macros): bring the notebooks in line.
 sync-notebooks: $(STAMP)

@@ -14,7 +14,7 @@ import numpy as np  # noqa: E402
 import PIL.Image  # noqa: E402
 import pytest  # noqa: E402
 
-from logreg import SoftmaxRegression, datasets, plotting, sigmoid, widgets  # noqa: E402
+from logreg import SoftmaxRegression, datasets, plotting, sigmoid, softmax, widgets  # noqa: E402
 
 
 @pytest.fixture
@@ -155,6 +155,14 @@ def full_draw(demo):
     return np.asarray(demo.figure.canvas.buffer_rgba())[..., :3].astype(int)
 
 
+def _overconfident():
+    """Logits three times too sharp for the labels drawn from softmax(logits / 3)."""
+    logits = np.random.default_rng(3).normal(scale=3.0, size=(3000, 4))
+    probs = softmax(logits / 3)
+    labels = (probs.cumsum(axis=1) < np.random.default_rng(4).random((3000, 1))).sum(axis=1)
+    return logits, labels
+
+
 def _shift_widget():
     model = SoftmaxRegression(alpha=1e-2).fit(XB, YB)
     return widgets.shift_widget(XB, YB, model.coef_.T, model.intercept_)
@@ -172,6 +180,10 @@ MOVES = {
     "regions": (
         lambda: widgets.regions_widget([[2.0, 0.0, 1.0], [0.0, 2.0, 1.0]], [0.0, 0.0, 0.0]),
         [("angle", -135.0), ("length", 2.5), ("bias", 1.0)],
+    ),
+    "calibration": (
+        lambda: widgets.calibration_widget(*_overconfident()),
+        [("temperature", 3.0), ("temperature", 0.3)],
     ),
     # Retraining (a new learning rate or data set) and replaying a recorded run.
     "training": (
@@ -275,3 +287,14 @@ def test_regions_widget_says_when_the_last_class_cannot_win():
     demo.controls["bias"].value = 0.5  # now it wins a strip around the diagonal
     assert demo.info["winners"] == [0, 1, 2] and "wins somewhere" in demo.readout.value
     assert 2 in demo.info["shown"]
+
+
+def test_calibration_widget_finds_the_temperature_and_keeps_the_accuracy():
+    demo = widgets.calibration_widget(*_overconfident())
+    ece = {1.0: demo.info["ece"]}
+    accuracy = demo.info["accuracy"]
+    for temperature in (3.0, 9.0):
+        demo.controls["temperature"].value = temperature
+        ece[temperature] = demo.info["ece"]
+        assert demo.info["accuracy"] == accuracy and "the same at every T" in demo.readout.value
+    assert ece[3.0] < 0.03 < ece[1.0] and ece[3.0] < ece[9.0]  # the labels' temperature is 3

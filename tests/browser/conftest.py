@@ -36,7 +36,8 @@ def browser():
 @pytest.fixture(scope="session")
 def wide_formulas():
     """Formulas wider than their column, collected while the pages are checked; written to
-    _build/screenshots/wide_equations.md at the end (for authors: candidates for a line break)."""
+    _build/screenshots/wide_equations_<viewport>.md at the end (for authors: candidates for a
+    line break)."""
     found = {}
     yield found
     from _browser import write_wide_report

@@ -55,6 +55,11 @@ DEMOS = {
         "angle",
         False,
     ),
+    "calibration (T)": (
+        "widgets.calibration_widget(3 * model.decision_function(X), y)",
+        "temperature",
+        False,
+    ),
     "training (replay)": ("widgets.training_widget()", "iteration", False),
     "training (new alpha: retrain)": ("widgets.training_widget()", "alpha", True),
 }
@@ -299,6 +304,12 @@ def test_every_demo_answers_the_keyboard_and_its_latency_is_recorded(chromium, l
     try:
         _run_all(page)
         boxes = page.locator(".jp-NotebookPanel .widget-vbox")
+        # The views render after the kernel goes idle; on a loaded machine that takes a while.
+        page.wait_for_function(
+            "n => document.querySelectorAll('.jp-NotebookPanel .widget-vbox').length >= n",
+            arg=len(DEMOS),
+            timeout=60_000,
+        )
         assert boxes.count() == len(DEMOS)
         for i, (name, (_, control, retrains)) in enumerate(DEMOS.items()):
             vbox = boxes.nth(i)

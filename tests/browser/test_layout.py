@@ -6,7 +6,7 @@ animations fit and show their value; print (Chromium's print to PDF, checked in 
 keeps everything within the margins, without site chrome or animation controls and without
 half-blank pages; a favicon; clean search excerpts. The fixes are in _ext/site_layout.py and
 _ext/static/. Screenshots and PDFs go to _build/screenshots/, and the formulas still wider than
-their column to _build/screenshots/wide_equations.md.
+their column to _build/screenshots/wide_equations_<viewport>.md.
 """
 
 import re
