@@ -17,7 +17,7 @@ SRC_HASH := $(BUILD)/.logreg-src-hash
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help book test test-all browser browser-site browser-lab nbgrader lab-then-nbgrader after-build \
+.PHONY: help book test test-all browser browser-site browser-lab nbgrader after-build \
 	test-lanes unit-then-notebooks build-then-browser lint unit notebooks build-strict lab clean \
 	cache-guard venv homework set-repository sync-notebooks
 
@@ -101,9 +101,9 @@ browser-lab: $(STAMP)
 test-lanes: unit-then-notebooks build-then-browser
 
 # Each lane prints how long its steps took, so that the slower lane is known when the suite grows.
-# The browser tests mostly wait (for pages, animations, JupyterLab), so after the build two
-# processes share the lane: the site's tests, and JupyterLab's followed by nbgrader's (which are
-# CPU-bound). (Three processes were no faster: the machine's two cores are the limit.)
+# The site's browser tests mostly wait (for pages and animations), so after the build nbgrader's
+# tests (CPU-bound) run beside them; JupyterLab's come last, on a less loaded machine, because
+# they measure key-press latency and a third process slowed them down threefold.
 build-then-browser: $(STAMP)
 	@t0=$$(date +%s); $(MAKE) build-strict; ok=$$?; t1=$$(date +%s); \
 	if [ $$ok = 0 ]; then $(MAKE) after-build; ok=$$?; fi; t2=$$(date +%s); \
@@ -112,11 +112,8 @@ build-then-browser: $(STAMP)
 
 # -j2 in a sub-make takes two job slots of its own (make warns that it resets the jobserver).
 after-build: $(STAMP) $(NBG_STAMP)
-	$(MAKE) -j2 --output-sync=target browser-site lab-then-nbgrader
-
-lab-then-nbgrader: $(STAMP) $(NBG_STAMP)
+	$(MAKE) -j2 --output-sync=target browser-site nbgrader
 	$(MAKE) browser-lab
-	$(MAKE) nbgrader
 
 unit-then-notebooks: $(STAMP)
 	@t0=$$(date +%s); $(MAKE) unit; ok=$$?; t1=$$(date +%s); \

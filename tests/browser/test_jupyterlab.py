@@ -155,7 +155,14 @@ def _run_all(page, timeout=180_000):
     page.keyboard.press("Escape")
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.locator("li[data-command='runmenu:run-all']").click()
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='busy']", timeout=20_000)
+    # Done when every code cell shows an execution count, "[n]:". (Waiting for the kernel's busy
+    # indicator instead missed it on a loaded machine.)
+    page.wait_for_function(
+        """() => Array.from(document.querySelectorAll(
+                    '.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt'))
+                 .every(p => /\\[\\d+\\]/.test(p.innerText))""",
+        timeout=timeout,
+    )
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)
 
 
