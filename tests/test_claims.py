@@ -4,7 +4,8 @@ A page that says "diverges", "oscillates", "is faster" or "recovers the weights"
 claim about the run it shows, and claims written before the measurement have been wrong.
 This test finds such sentences in the prose of every notebook (outside theorem and proof
 boxes, which are proved, and exercise statements, which ask) and requires an ``assert`` in
-the code cells that follow the markdown cell, before the next markdown cell. Solutions of
+the code cell that directly follows the markdown cell: a reader (or a reviewer's script) looks
+for the check right after the sentence, not two cells further down. Solutions of
 exercises count as prose: a numeric or behavioural answer is computed by an asserting cell
 (the ``solution-start`` / ``solution-end`` form lets a solution contain one).
 """
@@ -62,7 +63,8 @@ def prose(markdown):
 
 
 def unasserted_claims(cells):
-    """(cell index, snippet) for each markdown cell whose claim no following code cell asserts."""
+    """(cell index, snippet) for each markdown cell whose claim the next cell, a code cell, does
+    not assert."""
     found = []
     for i, cell in enumerate(cells):
         if cell["cell_type"] != "markdown":
@@ -71,12 +73,9 @@ def unasserted_claims(cells):
         match = BEHAVIOUR.search(text)
         if not match:
             continue
-        following = []
-        for nxt in cells[i + 1 :]:
-            if nxt["cell_type"] != "code":
-                break
-            following.append("".join(nxt["source"]))
-        if not any(re.search(r"^\s*assert\b", src, re.MULTILINE) for src in following):
+        nxt = cells[i + 1] if i + 1 < len(cells) else None
+        checked = nxt is not None and nxt["cell_type"] == "code"
+        if not (checked and re.search(r"^\s*assert\b", "".join(nxt["source"]), re.MULTILINE)):
             snippet = " ".join(text[max(0, match.start() - 60) : match.end() + 40].split())
             found.append((i, snippet))
     return found
@@ -90,7 +89,7 @@ def test_notebooks_were_found():
 def test_behaviour_claims_are_asserted(path):
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     found = unasserted_claims(cells)
-    assert not found, "claims with no assert in the code cells that follow: " + "; ".join(
+    assert not found, "claims with no assert in the code cell that follows: " + "; ".join(
         f"cell {i}: ...{snippet}..." for i, snippet in found
     )
 
@@ -109,7 +108,9 @@ def test_the_rule_catches_what_it_is_for():
     claim = "A step this large makes the objective oscillate."
     assert unasserted_claims(_cells(claim, "CODE:plt.plot(x)"))
     assert unasserted_claims(_cells(claim, "## Next section"))
-    assert not unasserted_claims(_cells(claim, "CODE:run()", "CODE:assert rises > 0"))
+    assert not unasserted_claims(_cells(claim, "CODE:assert rises > 0", "CODE:plt.plot(x)"))
+    # the check belongs in the cell right after the sentence, not in a later one
+    assert unasserted_claims(_cells(claim, "CODE:run()", "CODE:assert rises > 0"))
     # proved statements and questions are not claims about a run
     theorem = "```{prf:theorem} T\n:label: t\nThe iterates diverge when...\n```"
     question = "```{exercise}\n:label: e\nDoes it converge faster?\n```"

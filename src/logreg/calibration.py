@@ -77,7 +77,10 @@ def reliability_bins(probs, y, n_bins=10):
 
 def expected_calibration_error(probs, y, n_bins=10):
     """ECE = sum over bins of (n_b / n) |accuracy_b - confidence_b| (def-ece)."""
-    counts, accuracies, confidences = reliability_bins(probs, y, n_bins)
+    return _ece(*reliability_bins(probs, y, n_bins))
+
+
+def _ece(counts, accuracies, confidences):
     return float(np.sum(counts / counts.sum() * np.abs(accuracies - confidences)))
 
 
@@ -126,7 +129,6 @@ def plot_reliability(ax, probs, y, n_bins=10, color="tab:blue", label=None):
     dict with "ece", "counts", "accuracies", "confidences" and "accuracy" (of the argmax).
     """
     counts, accuracies, confidences = reliability_bins(probs, y, n_bins)
-    ece = float(np.sum(counts / counts.sum() * np.abs(accuracies - confidences)))
     ax.plot([0, 1], [0, 1], "k--", linewidth=1)
     ax.scatter(
         confidences,
@@ -142,7 +144,7 @@ def plot_reliability(ax, probs, y, n_bins=10, color="tab:blue", label=None):
     ax.set_ylabel("accuracy in the bin")
     accuracy = float(np.mean(np.asarray(probs).argmax(axis=1) == np.asarray(y)))
     return {
-        "ece": ece,
+        "ece": _ece(counts, accuracies, confidences),
         "counts": counts,
         "accuracies": accuracies,
         "confidences": confidences,

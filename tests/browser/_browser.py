@@ -167,8 +167,9 @@ def check_layout(page, path, viewport, wide_formulas, name):
 
 
 def write_wide_report(found):
-    """One file per viewport, wide_equations_<name>.md: the phone and the desktop checks run in
-    separate processes (see the Makefile), and each writes only what it measured."""
+    """One file per viewport, wide_equations_<name>.md: the desktop sizes are checked by
+    test_site.py and the phone by test_layout.py, and running either file alone rewrites only
+    the report of what it measured."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     for viewport_name in sorted({name for _, name in found}):
         viewport = VIEWPORTS[viewport_name]
