@@ -1,6 +1,7 @@
 """Helpers for the homework tests: submissions built from the student edition, the CLI."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -90,14 +91,17 @@ def submission(
     return path
 
 
-def grade_cli(paths, assignment, tmp_path, *extra, timeout=900):
-    """Run ``python -m logreg.homework grade``; returns (completed process, {file name: result})."""
+def grade_cli(paths, assignment, tmp_path, *extra, timeout=900, home=None):
+    """Run ``python -m logreg.homework grade``; returns (completed process, {file name: result}).
+
+    ``home``: a folder to run the grader with as HOME (tests watch it instead of the real one)."""
     jsonl = tmp_path / f"{assignment}-results.jsonl"
+    env = dict(os.environ, HOME=str(home)) if home is not None else None
+    command = [sys.executable, "-m", "logreg.homework", "grade", "--source", str(SOURCE)]
+    command += ["--assignment", assignment, "--json", str(jsonl), *extra, *map(str, paths)]
     done = subprocess.run(
-        [sys.executable, "-m", "logreg.homework", "grade", "--source", str(SOURCE),
-         "--assignment", assignment, "--json", str(jsonl), *extra, *map(str, paths)],
-        capture_output=True, text=True, timeout=timeout, cwd=tmp_path,
-    )  # fmt: skip
+        command, capture_output=True, text=True, timeout=timeout, cwd=tmp_path, env=env
+    )
     results = {}
     if jsonl.exists():
         for line in jsonl.read_text().splitlines():

@@ -9,6 +9,7 @@ through the command line, as an instructor runs them, with two jobs.
 import hashlib
 import os
 import re
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -21,7 +22,9 @@ from logreg.homework.sandbox import sandbox_mode
 MARKER = "logreg-hostile-" + hashlib.sha1(str(ROOT).encode()).hexdigest()[:8]
 # Where a submission would plant files for later kernels and for the machine: both must stay empty.
 EVIL = Path(tempfile.gettempdir()) / f"{MARKER}-evil"
-HOME_STARTUP = Path.home() / ".ipython" / "profile_default" / "startup" / "00-logreg-hostile.py"
+# The grader runs with this folder as HOME, so that the test watches a home nobody else writes to.
+GRADER_HOME = Path(tempfile.gettempdir()) / f"{MARKER}-home"
+HOME_STARTUP = GRADER_HOME / ".ipython" / "profile_default" / "startup" / "00-logreg-hostile.py"
 
 
 def test_bubblewrap_is_available():
@@ -31,6 +34,10 @@ def test_bubblewrap_is_available():
 
 def _digest(paths):
     return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths if p.is_file()}
+
+
+def _tree(folder):
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
 
 
 def _processes_with(marker):
@@ -300,10 +307,19 @@ def hw1_results(tmp_path_factory):
     cases.append((folder / "not_a_notebook.ipynb", {}))
     watched = [*SOURCE.glob("*.ipynb"), *(path for path, _ in cases)]
     before = _digest(watched)
-    home_listing = sorted(p.name for p in Path.home().iterdir())
+    shutil.rmtree(GRADER_HOME, ignore_errors=True)
+    GRADER_HOME.mkdir()
+    home_listing = _tree(GRADER_HOME)
     start = time.monotonic()
     done, results = grade_cli(
-        [p for p, _ in cases], "hw1_gradient", folder, "--jobs", "2", "--timeout", "5"
+        [p for p, _ in cases],
+        "hw1_gradient",
+        folder,
+        "--jobs",
+        "2",
+        "--timeout",
+        "5",
+        home=GRADER_HOME,
     )
     elapsed = time.monotonic() - start
     time.sleep(1.0)  # anything that escaped would still be running now
@@ -313,7 +329,7 @@ def hw1_results(tmp_path_factory):
         "results": results,
         "elapsed": elapsed,
         "changed": {p for p, h in before.items() if _digest([Path(p)]).get(p) != h},
-        "home_listing": (home_listing, sorted(p.name for p in Path.home().iterdir())),
+        "home_listing": (home_listing, _tree(GRADER_HOME)),
         "leftover": _processes_with(MARKER),
     }
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from logreg import SoftmaxRegression, datasets
-from logreg.regions import pairwise_boundary, region_margin, winning_classes
+from logreg.regions import duplicate_classes, pairwise_boundary, region_margin, winning_classes
 
 rng = np.random.default_rng(0)
 GRID = rng.uniform(-50, 50, size=(200_000, 2))
@@ -32,6 +32,22 @@ def test_a_dominated_class_never_wins_and_a_bias_revives_it():  # prop-never-win
     assert _margin_on_grid(W, b, 2) <= 1e-12
     assert region_margin(W, b - [0, 0, 0.3], 2) == pytest.approx(-0.3)
     assert winning_classes(W, b + [0, 0, 0.5], tol=1e-6) == [0, 1, 2]
+
+
+def test_a_duplicated_class_shares_its_region():
+    W, b = np.array([[2.0, 0.0, 2.0], [0.0, 2.0, 0.0]]), np.zeros(3)  # class 3 = class 1
+    assert winning_classes(W, b) == [0, 1, 2]
+    assert duplicate_classes(W, b) == [(0, 2)]
+    assert region_margin(W, b, 0) == pytest.approx(region_margin(W, b, 2))
+    assert region_margin(W, b, 0) > 0.5
+
+
+@pytest.mark.parametrize("factor", [1e-12, 1.0, 1e12])
+def test_the_answer_does_not_depend_on_the_scale_of_the_logits(factor):
+    W, b = np.array([[2.0, 0.0, 1.0], [0.0, 2.0, 1.0]]), np.array([0.0, 0.0, 0.5])
+    assert winning_classes(factor * W, factor * b) == [0, 1, 2]
+    assert winning_classes(factor * W, factor * (b - [0, 0, 0.5])) == [0, 1]
+    assert region_margin(factor * W, factor * b, 2) == pytest.approx(0.5 * factor)
 
 
 def test_pairwise_boundary_is_where_the_fitted_model_ties():  # thm-pairwise-boundary

@@ -28,6 +28,8 @@ _LAZY = {
     "ConvergenceWarning": "exceptions",
     "DivergenceError": "exceptions",
     "NotFittedError": "exceptions",
+    "SeparationWarning": "exceptions",
+    "check_separation": "separation",
     "LogisticRegression": "models",
     "SoftmaxRegression": "models",
 }

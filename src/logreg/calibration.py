@@ -7,8 +7,10 @@ its samples whose most probable class is the true one (the top-label reliability
 Guo et al., 2017).
 """
 
+import numbers
+
 import numpy as np
-from scipy.optimize import minimize_scalar
+from scipy.optimize import brentq
 
 from .functions import log_softmax, softmax
 
@@ -24,9 +26,10 @@ __all__ = [
 def _check(scores, y, name):
     scores = np.asarray(scores, float)
     y = np.asarray(y)
-    if scores.ndim != 2 or scores.shape[1] < 2:
+    if scores.ndim != 2 or scores.shape[1] < 2 or scores.shape[0] < 1:
         raise ValueError(
-            f"{name} must have shape (n_samples, n_classes) with n_classes >= 2; "
+            f"{name} must have shape (n_samples, n_classes) with n_samples >= 1 and "
+            "n_classes >= 2; "
             f"received shape {scores.shape}"
         )
     if y.shape != (len(scores),):
@@ -63,8 +66,10 @@ def reliability_bins(probs, y, n_bins=10):
     probs, y = _check(probs, y, "probs")
     if np.abs(probs.sum(axis=1) - 1).max() > 1e-6 or probs.min() < 0:
         raise ValueError("probs must have rows of non-negative numbers summing to 1")
-    if int(n_bins) != n_bins or n_bins < 1:
-        raise ValueError(f"n_bins must be an integer >= 1; received {n_bins!r}")
+    if isinstance(n_bins, bool) or not isinstance(n_bins, numbers.Integral) or n_bins < 1:
+        raise ValueError(
+            f"n_bins must be an int >= 1; received {n_bins!r} of type {type(n_bins).__name__}"
+        )
     confidence = probs.max(axis=1)
     correct = (probs.argmax(axis=1) == y).astype(float)
     bins = np.clip(np.ceil(confidence * n_bins).astype(int) - 1, 0, n_bins - 1)
@@ -84,40 +89,68 @@ def _ece(counts, accuracies, confidences):
     return float(np.sum(counts / counts.sum() * np.abs(accuracies - confidences)))
 
 
-def fit_temperature(logits, y, log_beta_bounds=(-5.0, 5.0)):
+def fit_temperature(logits, y):
     """The temperature T > 0 that minimizes the mean log loss of ``softmax(logits / T)``.
 
-    The loss is convex in beta = 1/T (prop-temperature-scaling), so a bounded search over
-    log beta finds its minimum; a minimum on the edge of the search raises, because it means
-    that no temperature in the range fits (for example, every sample is classified correctly
-    and the loss keeps falling as T -> 0).
+    With beta = 1/T the loss f(beta) is convex, and its derivative
+    ``f'(beta) = mean_i (E_{softmax(beta z_i)}[z_i] - z_{i, y_i})`` rises from
+    ``f'(0) = mean_i (mean_k z_ik - z_{i, y_i})`` to ``f'(inf) = mean_i (max_k z_ik - z_{i, y_i})``
+    (prop-temperature-scaling). A minimizer exists exactly when ``f'(0) < 0 < f'(inf)``: the true
+    classes' logits lie above their rows' means on average, and at least one sample is
+    misclassified. Both conditions are checked first, and an error names the one that fails;
+    then the root of ``f'`` is found by bisection-safe Brent iterations. Working with ``f'``
+    rather than ``f`` keeps the answer exact where the loss itself underflows to 0.
 
     Parameters
     ----------
     logits : ndarray of shape (n_samples, n_classes)
-        Validation logits of a fitted model (``decision_function``).
+        Validation logits of a fitted model (``decision_function`` of a multi-class model).
+        For a binary model with decision values ``z`` pass the columns ``(0, z)``, so that
+        ``softmax((0, z) / T)`` is ``sigmoid(z / T)``. scikit-learn's
+        ``CalibratedClassifierCV(method="temperature")`` uses ``(-z, z)`` instead, so its
+        temperature for a binary model is twice this one; the calibrated probabilities agree.
     y : ndarray of shape (n_samples,)
         True classes as column indices.
-    log_beta_bounds : (float, float), default (-5, 5)
 
     Returns
     -------
     float
     """
     logits, y = _check(logits, y, "logits")
-    rows = np.arange(len(y))
+    true = logits[np.arange(len(y)), y]
 
-    def objective(log_beta):
-        return -np.mean(log_softmax(np.exp(log_beta) * logits)[rows, y])
+    def slope(beta):
+        return float(np.mean(np.sum(softmax(beta * logits) * logits, axis=1) - true))
 
-    lo, hi = log_beta_bounds
-    result = minimize_scalar(objective, bounds=(lo, hi), method="bounded", options={"xatol": 1e-10})
-    if min(result.x - lo, hi - result.x) < 1e-3 * (hi - lo):
+    if np.all(np.ptp(logits, axis=1) == 0):
         raise ValueError(
-            f"the log loss is least at the edge of the search, log(1/T) = {result.x:.3g} in "
-            f"[{lo}, {hi}]; expected an interior minimum (is every sample classified correctly?)"
+            "every row of logits has equal entries, so the log loss is log(n_classes) whatever "
+            "T is; expected logits that differ within a row"
         )
-    return float(np.exp(-result.x))
+    at_zero = float(np.mean(logits.mean(axis=1) - true))
+    at_infinity = float(np.mean(logits.max(axis=1) - true))
+    if at_infinity <= 0:
+        raise ValueError(
+            f"every one of the {len(y)} samples has its true class's logit as the largest, so "
+            "the log loss keeps falling as T -> 0 and no temperature minimizes it; expected at "
+            "least one misclassified sample (use a larger validation split, or keep T = 1)"
+        )
+    if at_zero >= 0:
+        raise ValueError(
+            "the true classes' logits are on average no larger than their rows' means "
+            f"(mean difference {-at_zero:.3g}), so the log loss keeps falling as T -> infinity; "
+            "expected a model that is better than uniform on these samples"
+        )
+    low, high = 1.0, 1.0
+    while slope(low) >= 0:
+        low /= 4
+        if low < 1e-30:
+            raise ValueError("the log loss is least at T > 1e30; expected a finite temperature")
+    while slope(high) <= 0:
+        high *= 4
+        if high > 1e30:
+            raise ValueError("the log loss is least at T < 1e-30; expected a positive temperature")
+    return float(1.0 / brentq(slope, low, high, xtol=1e-300, rtol=1e-13))
 
 
 def plot_reliability(ax, probs, y, n_bins=10, color="tab:blue", label=None):

@@ -25,7 +25,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from .exceptions import ConvergenceWarning, DivergenceError, NotFittedError
+from .exceptions import ConvergenceWarning, DivergenceError, NotFittedError, SeparationWarning
 from .functions import log_sigmoid, log_softmax, sigmoid, softmax
 from .objectives import BinaryObjective, SoftmaxObjective
 from .solvers import SOLVERS as _SOLVER_FUNCS
@@ -36,6 +36,7 @@ __all__ = [
     "DivergenceError",
     "LogisticRegression",
     "NotFittedError",
+    "SeparationWarning",
     "SoftmaxRegression",
 ]
 
@@ -153,9 +154,46 @@ class _LinearClassifier(ClassifierMixin, BaseEstimator):
             )
         self._set_theta(obj, result.theta)
         self.n_iter_ = result.n_iter
+        if alpha == 0 and self._warn_if_separated(X, y_index, weights):
+            return self  # the separation warning says why the solver cannot converge
         if not result.converged:
             self._warn_not_converged(obj, result, tol)
         return self
+
+    def _warn_if_separated(self, X, y_index, weights):
+        """With alpha = 0, separated classes leave the loss without a minimizer: say so.
+
+        The fitted parameters are tried first as the certificate of complete separation, so
+        separable data cost nothing more; otherwise logreg.separation solves a linear program.
+        """
+        from .separation import check_separation
+
+        candidate = (
+            np.column_stack([self.coef_, self.intercept_]) if self.fit_intercept else self.coef_
+        )
+        if candidate.shape[0] == 1:  # binary: the logit is z_1 - z_0 with d_0 = 0
+            candidate = np.vstack([np.zeros_like(candidate), candidate])
+        found = check_separation(X, y_index, weights, self.fit_intercept, candidate=candidate)
+        if found.kind == "overlap":
+            return False
+        case = (
+            "completely separated: some hyperplanes put every training sample strictly on its "
+            "own class's side"
+            if found.kind == "complete"
+            else "quasi-completely separated: some hyperplanes put every training sample on its "
+            "own class's side or on a boundary, and some strictly on its side"
+        )
+        norm = float(np.linalg.norm(self.coef_))
+        warnings.warn(
+            f"The classes are {case}. With alpha=0 the loss then has no minimizer: it keeps "
+            "falling as the weights grow along that direction, so these weights (norm "
+            f"{norm:.3g}) are set by tol={self.tol:g} and max_iter={self.max_iter}, not by the "
+            "data. Set alpha > 0 for a unique, bounded answer "
+            "(book/practice/separable_data.ipynb).",
+            SeparationWarning,
+            stacklevel=3,
+        )
+        return True
 
     def _sample_weights(self, X, y, classes, y_index, sample_weight):
         """omega_i = s_i c_i / sum_j s_j (module docstring), as float64."""
@@ -209,8 +247,7 @@ class _LinearClassifier(ClassifierMixin, BaseEstimator):
         warnings.warn(
             f"{type(self).__name__}(solver={self.solver!r}) did not converge in "
             f"max_iter={self.max_iter} iterations (scaled gradient {measure:.2e} > tol={tol:g}); "
-            f"{fix}. If the classes are linearly separable and alpha is 0, no optimum exists: "
-            "set alpha > 0",
+            f"{fix}.",
             ConvergenceWarning,
             stacklevel=3,
         )

@@ -12,7 +12,13 @@ from scipy.optimize import linprog
 
 from .plotting import CLASS_COLORS
 
-__all__ = ["pairwise_boundary", "plot_decision_regions", "region_margin", "winning_classes"]
+__all__ = [
+    "duplicate_classes",
+    "pairwise_boundary",
+    "plot_decision_regions",
+    "region_margin",
+    "winning_classes",
+]
 
 
 def _check(W, b):
@@ -51,12 +57,16 @@ def pairwise_boundary(W, b, i, j):
 
 
 def region_margin(W, b, k):
-    """How far class ``k`` can win: the largest ``t`` (capped at 1) such that some ``x`` has
-    ``z_k(x) - z_j(x) >= t`` for every other class ``j``.
+    """How far class ``k`` can win: the largest ``t`` (capped at ``s``, the largest absolute
+    entry of ``W`` and ``b``) such that some ``x`` has ``z_k(x) - z_j(x) >= t`` for every class
+    ``j`` whose logit differs from class ``k``'s.
 
-    A positive value means that class ``k`` wins on a region with interior; 0 that it can at
-    best tie (its region is contained in a boundary); a negative value that some other class
-    always beats it. Solved as a linear program (scipy's HiGHS).
+    A positive value means that class ``k`` attains the largest logit on a region with interior;
+    0 that it can at best tie (its region is contained in a boundary); a negative value that
+    some other class always beats it. A class with exactly the same weights and intercept as
+    ``k`` ties with it everywhere and shares its region, so it is left out of the comparison.
+    Solved as a linear program (scipy's HiGHS) on ``W / s`` and ``b / s``, which has the same
+    regions, so that the answer does not depend on the units of the logits.
 
     Parameters
     ----------
@@ -70,7 +80,13 @@ def region_margin(W, b, k):
     """
     W, b = _check(W, b)
     d, n_classes = W.shape
-    others = [j for j in range(n_classes) if j != k]
+    scale = _scale(W, b)
+    if scale == 0:
+        return 0.0  # every logit is 0 everywhere: every class ties with every other
+    W, b = W / scale, b / scale
+    others = [j for j in range(n_classes) if j != k and not _same(W, b, j, k)]
+    if not others:
+        return scale  # every class has class k's logits: its region is the whole space
     # variables (x, t); maximize t subject to (w_j - w_k) . x + t <= b_k - b_j for j != k
     A = np.column_stack([(W[:, others] - W[:, [k]]).T, np.ones(len(others))])
     rhs = b[k] - b[others]
@@ -78,13 +94,32 @@ def region_margin(W, b, k):
     result = linprog(np.r_[np.zeros(d), -1.0], A_ub=A, b_ub=rhs, bounds=bounds, method="highs")
     if result.status != 0:
         raise RuntimeError(f"the linear program for class {k} failed: {result.message}")
-    return float(result.x[-1])
+    return float(result.x[-1]) * scale
 
 
 def winning_classes(W, b, tol=1e-9):
-    """The classes whose decision region has an interior (``region_margin > tol``)."""
+    """The classes whose decision region has an interior: ``region_margin > tol * s``, with
+    ``s`` the largest absolute entry of ``W`` and ``b`` (a tolerance relative to the logits'
+    scale). Classes with identical weights and intercepts are listed together."""
     W, b = _check(W, b)
-    return [k for k in range(W.shape[1]) if region_margin(W, b, k) > tol]
+    threshold = tol * _scale(W, b)
+    return [k for k in range(W.shape[1]) if region_margin(W, b, k) > threshold]
+
+
+def duplicate_classes(W, b):
+    """Pairs ``(j, k)``, ``j < k``, of classes with the same weights and intercept: they tie
+    everywhere, and ``argmax`` (``predict``) always reports ``j``."""
+    W, b = _check(W, b)
+    n_classes = W.shape[1]
+    return [(j, k) for j in range(n_classes) for k in range(j + 1, n_classes) if _same(W, b, j, k)]
+
+
+def _scale(W, b):
+    return float(max(np.abs(W).max(), np.abs(b).max()))
+
+
+def _same(W, b, j, k):
+    return bool(np.array_equal(W[:, j], W[:, k]) and b[j] == b[k])
 
 
 def plot_decision_regions(ax, W, b, X=None, y=None, lim=4.0, n=240, arrows=True):
@@ -144,8 +179,12 @@ def plot_decision_regions(ax, W, b, X=None, y=None, lim=4.0, n=240, arrows=True)
     ax.set_ylim(-lim, lim)
     ax.set_aspect("equal")
     margins = [region_margin(W, b, k) for k in range(W.shape[1])]
-    winners = [k for k, margin in enumerate(margins) if margin > 1e-9]
-    ax.set_title(f"classes that can win: {', '.join(str(k + 1) for k in winners)}")
+    winners = [k for k, margin in enumerate(margins) if margin > 1e-9 * _scale(W, b)]
+    title = f"classes that can win: {', '.join(str(k + 1) for k in winners)}"
+    twins = duplicate_classes(W, b)
+    if twins:
+        title += " (" + ", ".join(f"{k + 1} ties {j + 1}" for j, k in twins) + " everywhere)"
+    ax.set_title(title)
     return {
         "predicted": predicted,
         "margins": margins,
