@@ -275,3 +275,28 @@ def test_separable_data_have_no_minimizer():  # thm-separable-no-mle, prop-l2-bo
     for alpha in (1.0, 0.1, 0.01):
         model = SoftmaxRegression(alpha=alpha, tol=1e-10).fit(X, y)
         assert np.linalg.norm(model.coef_) <= np.sqrt(2 * np.log(3) / alpha)
+
+
+def test_map_intercepts_form_a_line():  # prop-map-line (book/softmax/regularization_map)
+    from logreg import softmax_cross_entropy
+
+    rng = np.random.default_rng(2)
+    X, y = rng.normal(size=(60, 3)), rng.integers(0, 4, size=60)
+    model = SoftmaxRegression(alpha=0.05, tol=1e-10).fit(X, y)
+    W, b, Y = model.coef_.T, model.intercept_, one_hot(y, 4)
+    base = softmax_cross_entropy(W, b, X, Y, 0.05)
+    for c in (-3.0, 10.0, 1000.0):  # the objective is flat along b + c 1
+        assert np.isclose(softmax_cross_entropy(W, b + c, X, Y, 0.05), base, rtol=1e-12)
+    assert abs(b.sum()) < 1e-10
+    P = np_softmax(X @ W + b)  # phi'' along delta = mean variance of delta under p_i
+    for delta, flat in ((np.ones(4), True), (np.array([1.0, 0.0, 0.0, 0.0]), False)):
+        assert (abs(np.mean(P @ delta**2 - (P @ delta) ** 2)) < 1e-12) == flat
+
+
+@pytest.mark.parametrize("K", [2, 3, 4])
+def test_soft_label_derivative(K):  # ex-ce-soft-labels (book/softmax/cross_entropy)
+    z = sp.symbols(f"z1:{K + 1}", real=True)
+    y = sp.symbols(f"y1:{K + 1}", positive=True)
+    H = -sum(yk * (zk - logsumexp(z)) for yk, zk in zip(y, z, strict=True))
+    for k in range(K):
+        assert_identity(sp.diff(H, z[k]), sum(y) * softmax(z)[k] - y[k])

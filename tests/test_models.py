@@ -208,6 +208,35 @@ def test_the_default_solver_converges_on_unscaled_data(loader, alpha):
     assert model.loss_history_[-1] - tight.loss_history_[-1] < 1e-5 * tight.loss_history_[-1]
 
 
+def _overlapping_blobs(seed):
+    rng = np.random.default_rng(seed)
+    centers = np.array([[0.0, 0.0], [2.0, 1.0], [0.5, 2.5]])
+    X = np.vstack([c + 1.2 * rng.normal(size=(60, 2)) for c in centers])
+    return X, np.repeat([0, 1, 2], 60)
+
+
+@pytest.mark.parametrize("solver", ["newton-cg", "lbfgs", "newton"])
+def test_a_tight_tolerance_is_met_or_reported_never_silently_missed(solver):
+    # Near the optimum the objective changes by less than its own rounding; the line searches then
+    # judge a step by its slope (approximate Wolfe), so tol = 1e-10 is met. Before, they stopped
+    # at a scaled gradient up to 3e-9 and reported convergence.
+    for seed in range(6, 16):
+        X, y = _overlapping_blobs(seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            model = SoftmaxRegression(solver=solver, alpha=0.0, tol=1e-10, max_iter=300).fit(X, y)
+        _, gW, gb = softmax_cross_entropy_and_grad(
+            model.coef_.T, model.intercept_, X, one_hot(y, 3)
+        )
+        assert max(np.abs(gW).max(), np.abs(gb).max()) < 1e-9
+    X, y = _overlapping_blobs(14)
+    with pytest.warns(
+        ConvergenceWarning,
+        match=r"scaled gradient is \S+ > tol=1e-20; this tol is below what rounding",
+    ):
+        SoftmaxRegression(solver=solver, alpha=0.0, tol=1e-20, max_iter=300).fit(X, y)
+
+
 def test_convergence_warning_names_the_fix(iris):
     X, y = iris
     with pytest.warns(

@@ -216,3 +216,59 @@ def test_auc_is_the_fraction_of_correctly_ranked_pairs():  # prop-auc-ranking
     pairs = (np.sum(gaps > 0) + 0.5 * np.sum(gaps == 0)) / gaps.size
     assert abs(pairs - roc_auc_score(y, scores)) < 1e-12
     assert abs(pairs - np.sum(gaps > 0) / gaps.size) > 1e-3  # the ties matter here
+
+
+# --- generative_view.ipynb and evaluation.ipynb (added with issue 21) ---------------------------
+
+
+def test_efron_efficiency_expansion_and_identities():  # prop-efron-efficiency
+    from scipy.stats import norm
+
+    b, w1, w2, u, t = sp.symbols("b w1 w2 u t", real=True)
+    delta = sp.symbols("Delta", positive=True)
+
+    def cdf(s):
+        return (1 + sp.erf(s / sp.sqrt(2))) / 2
+
+    def pdf(s):
+        return sp.exp(-(s**2) / 2) / sp.sqrt(2 * sp.pi)
+
+    norm_w = sp.sqrt(w1**2 + w2**2)
+    error_rate = (cdf(-(b + delta / 2 * w1) / norm_w) + cdf((b - delta / 2 * w1) / norm_w)) / 2
+    truth, variables = {b: 0, w1: delta, w2: 0}, (b, w1, w2)
+    assert all(sp.simplify(sp.diff(error_rate, v).subs(truth)) == 0 for v in variables)
+    hessian = sp.Matrix(
+        3, 3, lambda i, j: sp.diff(error_rate, variables[i], variables[j]).subs(truth)
+    )
+    entry = pdf(delta / 2) / (2 * delta)
+    assert sp.simplify(hessian - sp.diag(entry, 0, entry)) == sp.zeros(3, 3)
+    assert_identity(
+        sym_sigmoid(t) * sym_sigmoid(-t),
+        1 / (4 * sp.cosh(t / 2) ** 2),
+        "sigma(t) sigma(-t) = 1 / (4 cosh^2(t/2))",
+    )
+    mixture = (pdf(u - delta / 2) + pdf(u + delta / 2)) / 2
+    assert_identity(
+        mixture,
+        pdf(u) * sp.exp(-(delta**2) / 8) * sp.cosh(delta * u / 2),
+        "the two-class mixture density",
+    )
+    grid = np.linspace(-12, 12, 4001)
+
+    def eff(d):
+        integral = np.trapezoid(norm.pdf(grid) / np.cosh(d * grid / 2), grid)
+        return (1 + d**2 / 4) * np.exp(-(d**2) / 8) * integral
+
+    values = [eff(d) for d in (1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0)]
+    assert np.allclose(values, [0.995, 0.968, 0.899, 0.786, 0.641, 0.486, 0.343], atol=5e-4)
+
+
+def test_precision_from_the_rates_and_the_prevalence():  # evaluation: precision and prevalence
+    tp, fp, fn, tn = sp.symbols("TP FP FN TN", positive=True)
+    prevalence, tpr, fpr = (tp + fn) / (tp + fp + fn + tn), tp / (tp + fn), fp / (fp + tn)
+    precision = prevalence * tpr / (prevalence * tpr + (1 - prevalence) * fpr)
+    assert_identity(precision, tp / (tp + fp), "Bayes' rule gives the precision")
+    pi = sp.symbols("pi", positive=True)
+    at = pi * tpr / (pi * tpr + (1 - pi) * fpr)
+    derivative = tpr * fpr / (pi * tpr + (1 - pi) * fpr) ** 2  # > 0: rises with the prevalence
+    assert sp.simplify(sp.diff(at, pi) - derivative) == 0

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy.optimize import linprog
 
 from logreg import SoftmaxRegression, datasets
 from logreg.regions import duplicate_classes, pairwise_boundary, region_margin, winning_classes
@@ -70,3 +71,30 @@ def test_bad_input_says_what_was_expected():
         pairwise_boundary(np.eye(2), np.zeros(2), 1, 1)
     with pytest.raises(ValueError, match="at least 2 classes"):
         winning_classes(np.ones((2, 1)), np.zeros(1))
+
+
+def test_a_class_wins_somewhere_exactly_when_it_is_no_convex_combination():
+    # thm-wins-somewhere (book/softmax/decision_geometry.ipynb), by Gordan's alternative: class k
+    # has no region with interior iff w_k = sum_j lambda_j w_j and b_k <= sum_j lambda_j b_j for
+    # some convex weights lambda over the other classes.
+    rng = np.random.default_rng(0)
+    seen = set()
+    for _ in range(100):
+        d, K = int(rng.integers(1, 4)), int(rng.integers(3, 7))
+        W, b = rng.normal(size=(d, K)), rng.normal(size=K)
+        winners = winning_classes(W, b)
+        for k in range(K):
+            others = np.delete(np.arange(K), k)
+            combination = linprog(
+                np.zeros(K - 1),
+                A_ub=-b[others][None, :],
+                b_ub=[-b[k]],
+                A_eq=np.vstack([W[:, others], np.ones(K - 1)]),
+                b_eq=np.r_[W[:, k], 1.0],
+                bounds=[(0, None)] * (K - 1),
+                method="highs",
+            )
+            assert combination.status in (0, 2)  # solved, or infeasible
+            assert (k in winners) == (combination.status == 2)
+            seen.add(k in winners)
+    assert seen == {True, False}

@@ -12,7 +12,7 @@ import numbers
 import numpy as np
 from scipy.optimize import brentq
 
-from .functions import log_softmax, softmax
+from .functions import softmax
 
 __all__ = [
     "expected_calibration_error",

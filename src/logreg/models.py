@@ -239,18 +239,25 @@ class _LinearClassifier(ClassifierMixin, BaseEstimator):
         from .solvers._common import Stopping
 
         measure = Stopping(obj, tol).measure(obj.loss_grad(result.theta)[1])
-        fix = (
-            "increase max_iter"
-            if self.solver in ("lbfgs", "newton", "newton-cg")
-            else "increase max_iter, tune lr, or use solver='lbfgs'"
-        )
-        warnings.warn(
-            f"{type(self).__name__}(solver={self.solver!r}) did not converge in "
-            f"max_iter={self.max_iter} iterations (scaled gradient {measure:.2e} > tol={tol:g}); "
-            f"{fix}.",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
+        if result.note:  # the line search found no lower objective before tol was met
+            message = (
+                f"{type(self).__name__}(solver={self.solver!r}) stopped after {result.n_iter} "
+                f"iterations: no step lowers the objective at float64 precision, yet the scaled "
+                f"gradient is {measure:.2e} > tol={tol:g}; this tol is below what rounding "
+                "allows on this problem: use a larger tol, or standardize the features."
+            )
+        else:
+            fix = (
+                "increase max_iter"
+                if self.solver in ("lbfgs", "newton", "newton-cg")
+                else "increase max_iter, tune lr, or use solver='lbfgs'"
+            )
+            message = (
+                f"{type(self).__name__}(solver={self.solver!r}) did not converge in "
+                f"max_iter={self.max_iter} iterations (scaled gradient {measure:.2e} > "
+                f"tol={tol:g}); {fix}."
+            )
+        warnings.warn(message, ConvergenceWarning, stacklevel=3)
 
     # -- prediction ------------------------------------------------------------
 

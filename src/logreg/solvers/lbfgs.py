@@ -30,7 +30,7 @@ def lbfgs(obj, theta, *, max_iter, tol, step_done, memory=10, **_):
             direction = -grad / scale
             slope = float(grad @ direction)
             if not slope < 0:
-                return Result(theta, it - 1, stop.measure(grad) <= max(tol, 1e-8), "no descent")
+                return Result(theta, it - 1, stop(grad), "no descent")
 
         def evaluate(a, theta=theta, direction=direction):
             trial = theta + a * direction
@@ -39,7 +39,7 @@ def lbfgs(obj, theta, *, max_iter, tol, step_done, memory=10, **_):
 
         step, payload = strong_wolfe(evaluate, loss, slope)
         if step is None:  # no decrease at this precision: the optimum, as far as rounding allows
-            return Result(theta, it - 1, stop.measure(grad) <= max(tol, 1e-6), "line search")
+            return Result(theta, it - 1, stop(grad), "line search")
         new_theta, new_loss, new_grad = payload
         s, y = new_theta - theta, new_grad - grad
         sy = float(s @ y)

@@ -34,15 +34,17 @@ def newton(obj, theta, *, max_iter, tol, step_done, **_):
         slope = float(grad @ direction)
         if not slope < 0:
             direction, slope = -grad, -float(grad @ grad)
-        step = 1.0
+        step, noise = 1.0, 8 * np.finfo(float).eps * abs(loss)
         for _ in range(60):
             trial = theta + step * direction
             new_loss, new_grad = obj.loss_grad(trial)
-            if new_loss <= loss + 1e-4 * step * slope:
-                break
+            if new_loss < loss and new_loss <= loss + 1e-4 * step * slope:
+                break  # Armijo's sufficient decrease
+            if new_loss <= loss + noise and abs(float(new_grad @ direction)) <= 0.9 * -slope:
+                break  # a change below the loss's rounding: judged by the slope (linesearch.py)
             step *= 0.5
         else:  # no decrease at this precision: the optimum, as far as rounding allows
-            return Result(theta, it - 1, stop.measure(grad) <= max(tol, 1e-8), "line search")
+            return Result(theta, it - 1, stop(grad), "line search")
         theta, loss, grad = trial, new_loss, new_grad
         if step_done(theta, loss) or stop(grad):
             return Result(theta, it, True)

@@ -36,7 +36,7 @@ def newton_cg(obj, theta, *, max_iter, tol, step_done, max_cg=200, **_):
 
         step, payload = strong_wolfe(evaluate, loss, slope)
         if step is None:
-            return Result(theta, it - 1, stop.measure(grad) <= max(tol, 1e-6), "line search")
+            return Result(theta, it - 1, stop(grad), "line search")
         theta, loss, grad = payload
         if step != 1.0:
             obj.loss_grad(theta)  # the Hessian products must use the accepted point
