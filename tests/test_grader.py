@@ -35,12 +35,12 @@ WRONG = {
         ("hw1_q3_answer", "x = np.asarray(x, dtype=float)\n    g = np.zeros_like(x)\n"
          "    for i in np.ndindex(x.shape):\n        e = np.zeros_like(x)\n        e[i] = h\n"
          "        g[i] = (f(x + e) - f(x)) / h\n    return g", "central difference"),
-        ("hw1_q1_answer", "dl_dp_j = y_j / p_j\ndz_k_dw_kj = x_j\ndp_j_dz_k = p_j * (delta_jk - p_k)\n"
-         "dL_dwkj = (p_k - y_k) * x_j", "should be negative"),
-        ("hw1_q1_answer", "dl_dp_j = -y_j / p_j\ndz_k_dw_kj = x_j\ndp_j_dz_k = p_j * (p_k - delta_jk)\n"
-         "dL_dwkj = (p_k - y_k) * x_j", "minus sign"),
-        ("hw1_q1_answer", "dl_dp_j = -y_j / p_j\ndz_k_dw_kj = x_j\ndp_j_dz_k = p_j * (delta_jk - p_k)\n"
-         "dL_dwkj = (y_k - p_k) * x_j", "sign of (p_k - y_k)"),
+        ("hw1_q1_answer", "dl_dp_j = y_j / p_j\ndz_k_dw_km = x_m\ndp_j_dz_k = p_j * (delta_jk - p_k)\n"
+         "dl_dw_km = (p_k - y_k) * x_m", "should be negative"),
+        ("hw1_q1_answer", "dl_dp_j = -y_j / p_j\ndz_k_dw_km = x_m\ndp_j_dz_k = p_j * (p_k - delta_jk)\n"
+         "dl_dw_km = (p_k - y_k) * x_m", "minus sign"),
+        ("hw1_q1_answer", "dl_dp_j = -y_j / p_j\ndz_k_dw_km = x_m\ndp_j_dz_k = p_j * (delta_jk - p_k)\n"
+         "dl_dw_km = (y_k - p_k) * x_m", "sign of (p_k - y_k)"),
     ],
     "hw2_training": [
         ("hw2_q1_answer", "W, b = np.zeros((X.shape[1], Y.shape[1])), np.zeros(Y.shape[1])\n"

@@ -37,7 +37,9 @@ def _digest(paths):
 
 
 def _tree(folder):
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+    """The files under ``folder`` with their digests (the grader's own process may create the
+    empty IPython folder there, as any IPython program does; no submission may add a file)."""
+    return {str(Path(p).relative_to(folder)): h for p, h in _digest(folder.rglob("*")).items()}
 
 
 def _processes_with(marker):
@@ -79,7 +81,7 @@ def hw1_batch(folder):
                 "patched_numpy.ipynb",
                 "hw1_gradient",
                 {
-                    "hw1_q1_answer": "dl_dp_j = y_j / p_j\ndz_k_dw_kj = x_j\ndp_j_dz_k = p_j\ndL_dwkj = x_j\n",
+                    "hw1_q1_answer": "dl_dp_j = y_j / p_j\ndz_k_dw_km = x_m\ndp_j_dz_k = p_j\ndl_dw_km = x_m\n",
                     "hw1_q2_answer": "def cross_entropy_grad(W, b, X, Y):\n"
                     "    return np.zeros_like(W), np.zeros_like(b)\n",
                     "hw1_q3_answer": "def numerical_gradient(f, x, h=1e-6):\n    return np.zeros_like(x)\n",

@@ -222,7 +222,7 @@ def test_binary_hessian_and_irls():  # thm-binary-hessian, thm-irls
 
 
 def test_bfgs_update_secant_and_positive_definite():  # thm-bfgs
-    from logreg.solvers.lbfgs import _two_loop
+    from logreg.solvers.lbfgs import two_loop
 
     rng = np.random.default_rng(3)
     A = rng.normal(size=(5, 5))
@@ -241,7 +241,7 @@ def test_bfgs_update_secant_and_positive_definite():  # thm-bfgs
     for s, y, rho in pairs:
         V = np.eye(5) - rho * np.outer(y, s)
         dense = V.T @ dense @ V + rho * np.outer(s, s)
-    assert np.allclose(_two_loop(g, pairs, B0, np.ones(5)), dense @ g)
+    assert np.allclose(two_loop(g, pairs, B0, np.ones(5)), dense @ g)
 
 
 @pytest.mark.parametrize("K", [3, 4])
@@ -300,3 +300,27 @@ def test_soft_label_derivative(K):  # ex-ce-soft-labels (book/softmax/cross_entr
     H = -sum(yk * (zk - logsumexp(z)) for yk, zk in zip(y, z, strict=True))
     for k in range(K):
         assert_identity(sp.diff(H, z[k]), sum(y) * softmax(z)[k] - y[k])
+
+
+def test_bfgs_update_positive_definite_symbolically():  # thm-bfgs (second_order's 2 x 2 check)
+    c11, c22 = sp.symbols("c11 c22", positive=True)
+    c21, s1, s2, y1, y2 = sp.symbols("c21 s1 s2 y1 y2", real=True)
+    C = sp.Matrix([[c11, 0], [c21, c22]])
+    B = C * C.T
+    s, y = sp.Matrix([s1, s2]), sp.Matrix([y1, y2])
+    sy = (s.T * y)[0]
+    rho = 1 / sy
+    V = sp.eye(2) - rho * y * s.T
+    B_plus = V.T * B * V + rho * s * s.T
+    assert is_zero(B_plus.det() * sy - B.det() * (s.T * B.inv() * s)[0])
+    u = C.T * V * sp.Matrix([1, 0])
+    assert is_zero(B_plus[0, 0] - (u.dot(u) + rho * s1**2))
+    assert is_zero(B_plus[0, 0].subs(s1, 0) - B[0, 0])
+
+
+def test_irls_working_response_in_exact_and_floating_point_arithmetic():  # ex-second-separable
+    q = sp.Symbol("q", positive=True)
+    assert is_zero((q - 1) / (q * (1 - q)) + 1 / q)
+    assert is_zero(q / (q * (1 - q)) - 1 / (1 - q))
+    q36, q37 = np_sigmoid(np.array([36.0, 37.0]))
+    assert q36 < 1.0 and q37 == 1.0

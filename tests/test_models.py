@@ -237,6 +237,41 @@ def test_a_tight_tolerance_is_met_or_reported_never_silently_missed(solver):
         SoftmaxRegression(solver=solver, alpha=0.0, tol=1e-20, max_iter=300).fit(X, y)
 
 
+@pytest.mark.parametrize("solver", ["gd", "sgd", "newton", "newton-cg", "lbfgs"])
+def test_work_counts_what_the_solver_asked_of_the_objective(solver, iris):
+    X, y = iris
+    seen = []
+    model = SoftmaxRegression(
+        solver=solver,
+        alpha=1e-2,
+        max_iter=8,
+        tol=0.0,
+        random_state=0,
+        callback=lambda m: seen.append(dict(m.work_)),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # a fixed budget
+        model.fit(X, y)
+    work, n = model.work_, model.n_iter_
+    assert n == 8 and len(seen) == 8 and seen[-1] == work  # callbacks see it grow
+    assert all(a["gradient"] < b["gradient"] for a, b in zip(seen, seen[1:], strict=False))
+    expected = {
+        "gd": {"gradient": n + 1, "hessian": 0, "hess_vec": 0},  # one per step and the start
+        "sgd": {"gradient": 2 * n + 1, "hessian": 0, "hess_vec": 0},  # batches make one pass
+        "newton": {"hessian": n},  # one Hessian per iteration
+    }.get(solver, {})
+    for kind, count in expected.items():
+        assert work[kind] == pytest.approx(count), (kind, work)
+    if solver == "newton-cg":
+        assert work["hessian"] == 0 and work["hess_vec"] >= n
+    if solver == "lbfgs":
+        assert work["hessian"] == work["hess_vec"] == 0 and work["gradient"] >= n + 1
+    again = SoftmaxRegression(solver=solver, alpha=1e-2, max_iter=8, tol=0.0, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        assert again.fit(X, y).work_ == work  # a count, not a time: the same on any machine
+
+
 def test_convergence_warning_names_the_fix(iris):
     X, y = iris
     with pytest.warns(

@@ -97,7 +97,7 @@ def test_nbval_runs_the_shifted_code(tmp_path):
             "--nbval-lax",
             "-p",
             "no:cacheprovider",
-                        f"--seed-offset={offset}",
+            f"--seed-offset={offset}",
             "page.ipynb",
         ]
         return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)

@@ -140,6 +140,7 @@ class _LinearClassifier(ClassifierMixin, BaseEstimator):
             return bool(self.callback(self))
 
         self.n_iter_ = 0
+        self.work_ = obj.work  # live during the callbacks; a copy once fitted
         lr = self._learning_rate(obj)
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
             result = _SOLVER_FUNCS[self.solver](
@@ -154,6 +155,7 @@ class _LinearClassifier(ClassifierMixin, BaseEstimator):
             )
         self._set_theta(obj, result.theta)
         self.n_iter_ = result.n_iter
+        self.work_ = dict(obj.work)
         if alpha == 0 and self._warn_if_separated(X, y_index, weights):
             return self  # the separation warning says why the solver cannot converge
         if not result.converged:
@@ -321,6 +323,12 @@ class LogisticRegression(_LinearClassifier):
     n_iter_ : int
     loss_history_ : list of float
         The objective after each iteration.
+    work_ : dict
+        What the solver asked of the objective: ``"gradient"``, evaluations of the objective and
+        its gradient (a mini-batch counts as its share of one); ``"hessian"``, Hessians formed
+        (solver "newton"); ``"hess_vec"``, Hessian-vector products ("newton-cg"). Unlike a time,
+        a count does not depend on the machine (book/training/second_order.ipynb compares the
+        solvers by it). Callbacks see it as it grows.
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Defined when X has feature names (a DataFrame).
@@ -372,6 +380,8 @@ class SoftmaxRegression(_LinearClassifier):
     intercept_ : ndarray of shape (n_classes,)
     n_iter_ : int
     loss_history_ : list of float
+    work_ : dict
+        See :class:`LogisticRegression`.
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (n_features_in_,)
     """

@@ -70,6 +70,8 @@ class _Objective:
         self.n_weights = n_outputs * self.n_features
         self.size = self.n_weights + (n_outputs if fit_intercept else 0)
         self.keep_probs = False
+        # What the solver asked for: a count, unlike a time, that no busy machine changes.
+        self.work = {"gradient": 0.0, "hessian": 0, "hess_vec": 0}
         self._gram = self._gram_eigen = self._scale = self._label_eigen = None
         # prop-l2-blowup: |gradient of the data term| <= G for every theta.
         self.grad_bound = float(
@@ -128,8 +130,13 @@ class _Objective:
         flat = theta[: self.n_weights]
         return 0.5 * self.alpha * float(flat @ flat)
 
+    def _count_gradient(self, rows):
+        """A gradient on ``rows`` counts as its share of one over all samples."""
+        self.work["gradient"] += 1.0 if rows is None else len(rows) / self.n_samples
+
     def hess_vec(self, v):
         """Hessian-vector product at the last ``loss_grad`` point (needs ``keep_probs``)."""
+        self.work["hess_vec"] += 1
         _, hv = self._finish(0.0, self._curvature_times(self._logits(v, self.X)), None, self.X)
         if self.alpha:
             hv[: self.n_weights] += self.alpha * v[: self.n_weights]
@@ -220,6 +227,7 @@ class SoftmaxObjective(_Objective):
 
     def loss_grad(self, theta, rows=None):
         """The objective and its gradient; on ``rows`` only, the mini-batch's weighted mean."""
+        self._count_gradient(rows)
         X, weights, w = self._rows(rows)
         y = self.y if rows is None else self.y[rows]
         idx = self._index[: len(y)]
@@ -266,6 +274,7 @@ class SoftmaxObjective(_Objective):
         symmetric rank-k update): by shift-invariance every block row of the data part sums to
         zero, which gives the last block row and column.
         """
+        self.work["hessian"] += 1
         K, d = self.n_outputs, self.n_features
         D = d + int(self.fit_intercept)
         m = (K - 1) * D
@@ -334,6 +343,7 @@ class BinaryObjective(_Objective):
         self.curvature = None  # sigma(z) (1 - sigma(z)) at the last loss_grad point
 
     def loss_grad(self, theta, rows=None):
+        self._count_gradient(rows)
         X, weights, _ = self._rows(rows)
         y = self.y if rows is None else self.y[rows]
         m = self._logits(theta, X)[0] * y  # margins
@@ -360,6 +370,7 @@ class BinaryObjective(_Objective):
 
     def hessian(self, theta):
         """``X~^T diag(omega s (1 - s)) X~`` + alpha on the weights (IRLS's weighted Gram)."""
+        self.work["hessian"] += 1
         m = self._logits(theta, self.X)[0].astype(np.float64)
         s1s = np.exp(-np.logaddexp(0.0, m) - np.logaddexp(0.0, -m))
         H = _weighted_gram(self.X, self.weights * s1s, self.fit_intercept)

@@ -23,7 +23,7 @@ def lbfgs(obj, theta, *, max_iter, tol, step_done, memory=10, **_):
     pairs = deque(maxlen=memory)  # (s, y, 1 / s.y)
     gamma = 1.0
     for it in range(1, max_iter + 1):
-        direction = -_two_loop(grad, pairs, gamma, scale)
+        direction = -two_loop(grad, pairs, gamma, scale)
         slope = float(grad @ direction)
         if not slope < 0:  # rounding spoiled the model: restart from the scaled gradient
             pairs.clear()
@@ -52,7 +52,23 @@ def lbfgs(obj, theta, *, max_iter, tol, step_done, memory=10, **_):
     return Result(theta, max_iter, False)
 
 
-def _two_loop(grad, pairs, gamma, scale):
+def two_loop(grad, pairs, gamma, scale):
+    """``H g`` for the L-BFGS inverse-Hessian approximation ``H`` (alg-two-loop,
+    book/training/second_order.ipynb), without forming ``H``.
+
+    Parameters
+    ----------
+    grad : ndarray of shape (n_parameters,)
+    pairs : sequence of (s, y, rho)
+        The stored steps ``s``, gradient changes ``y`` and ``rho = 1 / s.y``, oldest first.
+    gamma : float
+        Scale of the initial matrix ``H_0 = gamma * diag(1 / scale)``.
+    scale : ndarray of shape (n_parameters,)
+
+    Returns
+    -------
+    ndarray of shape (n_parameters,)
+    """
     q = grad.copy()
     alphas = []
     for s, y, rho in reversed(pairs):
