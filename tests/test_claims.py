@@ -115,8 +115,9 @@ SEEDED = {
     "ShuffleSplit",
     "StratifiedShuffleSplit",
     "TwoLayerClassifier",
-    "training_curves",
 }
+# Demo helpers whose default seed matters only for the stochastic solver.
+SEEDED_IF_SGD = {"record_training"}
 WALL_CLOCK = re.compile(
     r"\b(?:time\.(?:time|perf_counter|monotonic|process_time)(?:_ns)?|timeit|default_timer)\b"
 )
@@ -131,8 +132,13 @@ def unseeded_calls(source):
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         keywords = {k.arg for k in node.keywords}
-        if name in SEEDED and "random_state" not in keywords and None not in keywords:
+        seeded = "random_state" in keywords or None in keywords
+        if name in SEEDED and not seeded:
             found.append(name)
+        elif name in SEEDED_IF_SGD and not seeded:
+            solver = next((k.value for k in node.keywords if k.arg == "solver"), None)
+            if not (isinstance(solver, ast.Constant) and solver.value != "sgd"):
+                found.append(name)
         elif name == "default_rng" and not node.args and "seed" not in keywords:
             found.append("default_rng()")
         elif (
@@ -228,5 +234,8 @@ def test_the_seed_and_clock_rules_catch_what_they_are_for():
     assert unseeded_calls("x = np.random.normal(size=3)") == ["np.random.normal"]
     assert unseeded_calls("cv = KFold(5, shuffle=True)") == ["KFold"]
     assert not unseeded_calls("model = TwoLayerClassifier(**options)")
+    assert unseeded_calls('record_training(X, y, solver="sgd", n_iter=5)') == ["record_training"]
+    assert unseeded_calls("record_training(X, y, solver=name)") == ["record_training"]
+    assert not unseeded_calls('record_training(X, y, solver="gd", n_iter=5)')
     assert WALL_CLOCK.search("start = time.perf_counter()")
     assert not WALL_CLOCK.search("n_iter = model.n_iter_  # iterations, not time")

@@ -324,3 +324,8 @@ def test_irls_working_response_in_exact_and_floating_point_arithmetic():  # ex-s
     assert is_zero(q / (q * (1 - q)) - 1 / (1 - q))
     q36, q37 = np_sigmoid(np.array([36.0, 37.0]))
     assert q36 < 1.0 and q37 == 1.0
+
+
+def test_bernoulli_sample_variance_error_factorizes():  # bernoulli_glm's variance check
+    m, phi = sp.symbols("m_hat phi", real=True)
+    assert sp.expand(m * (1 - m) - phi * (1 - phi) - (m - phi) * (1 - m - phi)) == 0

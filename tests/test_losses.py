@@ -9,6 +9,7 @@ from logreg import (
     l2_penalty,
     logistic_loss,
     logistic_loss_and_grad,
+    logistic_loss_hessian,
     one_hot,
     sigmoid,
     softmax,
@@ -246,3 +247,15 @@ def test_binary_loss_bad_labels(fn, y, match):
 def test_binary_loss_weight_shape_mismatch():
     with pytest.raises(ValueError, match="w has 3 entries but X has 2 features"):
         logistic_loss(np.zeros(3), 0.0, np.ones((2, 2)), np.ones(2))
+
+
+def test_logistic_hessian_bounded_by_a_quarter_gram_and_attained_at_zero():
+    # prop-logistic-step, item 1 (book/logistic/logistic_loss.ipynb): the bound M behind lr="auto"
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 3))
+    Xa = np.c_[X, np.ones(50)]
+    M = np.linalg.eigvalsh(Xa.T @ Xa).max() / (4 * 50)
+    for _ in range(20):
+        w, b = rng.normal(scale=3, size=3), rng.normal()
+        assert np.linalg.eigvalsh(logistic_loss_hessian(w, b, X)).max() <= M * (1 + 1e-12)
+    assert np.isclose(np.linalg.eigvalsh(logistic_loss_hessian(np.zeros(3), 0.0, X)).max(), M)
