@@ -5,7 +5,8 @@
 Each offset is one nbval run of the pages (``pytest --nbval-lax --seed-offset=N``, the same
 collection hook `make test` uses, book/conftest.py), so a page passes here exactly when it would
 pass `make test` with that offset. The table lists, for every page and offset, the first code
-cell that failed and the last line of its error; the exit code is 1 if any page failed.
+cell that failed (nbval's count, "ok" if none), then the failing line and error of each
+failure; the exit code is 1 if any page failed.
 """
 
 import argparse
@@ -91,19 +92,23 @@ def main(argv=None):
         )
     pages = sorted({page for results in runs.values() for page in results})
     width = max([len(page) for page in pages] + [4])
-    print(f"{'page':<{width}}  offset  first failing cell")
-    failed = 0
+    # One row per page, one column per offset: "ok", or the code cell (nbval's count) that failed.
+    print(f"{'page':<{width}}  " + "  ".join(f"{f'+{o}':>6}" for o in offsets))
+    failures = []
     for page in pages:
+        marks = []
         for offset in offsets:
             outcome = runs[offset].get(page)
-            if outcome is None:
-                continue
-            failed += 1
-            cell, error = outcome
-            print(f"{page:<{width}}  {offset:>6}  code cell {cell}, {error}")
+            marks.append("ok" if outcome is None else f"cell {outcome[0]}")
+            if outcome is not None:
+                failures.append((page, offset, *outcome))
+        print(f"{page:<{width}}  " + "  ".join(f"{mark:>6}" for mark in marks))
+    for page, offset, cell, error in failures:
+        print(f"{page} +{offset}: code cell {cell}, {error}")
     total = len(pages) * len(offsets)
-    print(f"{total - failed} of {total} page runs passed ({len(pages)} pages x offsets {offsets})")
-    return 1 if failed else 0
+    passed = total - len(failures)
+    print(f"{passed} of {total} page runs passed ({len(pages)} pages x offsets {offsets})")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
