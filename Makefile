@@ -17,7 +17,8 @@ SRC_HASH := $(BUILD)/.logreg-src-hash
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help book test test-all browser browser-site browser-lab nbgrader after-build \
+.PHONY: help book test test-all browser browser-site browser-pages browser-layout browser-lab \
+	nbgrader grader after-build \
 	test-lanes unit-then-notebooks build-then-browser lint unit notebooks robustness build-strict lab clean \
 	cache-guard venv homework set-repository sync-notebooks
 
@@ -62,9 +63,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests book benchmarks _ext tools
 	$(BIN)/ruff format --check src tests benchmarks _ext tools
 
-# nbgrader's own validate/generate/autograde/export run in the build's lane (see test-lanes).
+# The grader's end-to-end tests and nbgrader's validate/generate/autograde/export mostly wait on
+# kernels, so they run beside the CPU-bound steps (see test-lanes).
+GRADER_TESTS := tests/test_grader.py tests/test_grader_hostile.py
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/test_nbgrader.py
+	$(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/test_nbgrader.py \
+	  $(addprefix --ignore=,$(GRADER_TESTS))
+
+grader: $(STAMP)
+	$(BIN)/python -m pytest $(GRADER_TESTS)
 
 nbgrader: $(STAMP) $(NBG_STAMP)
 	$(BIN)/python -m pytest tests/test_nbgrader.py
@@ -82,9 +89,10 @@ robustness: $(STAMP)
 
 build-strict: book
 
-# Two lanes on a 2-core machine: the unit tests, then nbval, in one; the strict build, then the
-# browser tests (which need the built site) beside nbgrader's tests, in the other. One
-# BLAS/OpenMP thread per process keeps the lanes from fighting over cores.
+# Three lanes on a 2-core machine: the unit tests, then nbval; the strict build, then the browser
+# tests (which need the built site) beside nbgrader's tests; and the grader's tests, which wait on
+# kernels more than they compute. One BLAS/OpenMP thread per process keeps the lanes from fighting
+# over cores.
 test:
 	@start=$$(date +%s); \
 	if $(MAKE) --no-print-directory test-all; then \
@@ -94,20 +102,27 @@ test:
 	fi
 
 test-all: lint $(NBG_STAMP)
-	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(MAKE) -j2 --output-sync=target test-lanes
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(MAKE) -j4 --output-sync=target test-lanes
 
 # The built site in Debian's Chromium (needs /usr/bin/chromium; .ci/run installs it).
 browser: browser-site browser-lab
 
-# Every page at desktop and phone size, navigation, print, the visible text, the homework pages.
-browser-site: $(STAMP)
-	$(BIN)/python -m pytest tests/browser --ignore=tests/browser/test_jupyterlab.py
+# Every page at desktop and phone size, navigation, print, the visible text, the homework pages,
+# in two halves that run side by side (each writes its own wide-formula report).
+browser-site: browser-pages browser-layout
+
+browser-pages: $(STAMP)
+	$(BIN)/python -m pytest tests/browser/test_site.py
+
+browser-layout: $(STAMP)
+	$(BIN)/python -m pytest tests/browser --ignore=tests/browser/test_jupyterlab.py \
+	  --ignore=tests/browser/test_site.py
 
 # The notebooks in JupyterLab in Chromium: rendering, and each demo's response to the keyboard.
 browser-lab: $(STAMP)
 	$(BIN)/python -m pytest tests/browser/test_jupyterlab.py
 
-test-lanes: unit-then-notebooks build-then-browser
+test-lanes: unit-then-notebooks build-then-browser grader
 
 # Each lane prints how long its steps took, so that the slower lane is known when the suite grows.
 # The site's browser tests mostly wait (for pages and animations), so after the build nbgrader's
@@ -119,9 +134,10 @@ build-then-browser: $(STAMP)
 	echo "lane timing: strict build $$((t1 - t0)) s, browser tests and nbgrader $$((t2 - t1)) s"; \
 	exit $$ok
 
-# -j2 in a sub-make takes two job slots of its own (make warns that it resets the jobserver).
+# The sub-makes share test-all's job slots, so the three steps below run side by side when slots
+# are free.
 after-build: $(STAMP) $(NBG_STAMP)
-	$(MAKE) -j2 --output-sync=target browser-site nbgrader
+	$(MAKE) --output-sync=target browser-pages browser-layout nbgrader
 	$(MAKE) browser-lab
 
 unit-then-notebooks: $(STAMP)

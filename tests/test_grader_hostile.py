@@ -312,7 +312,6 @@ def hw1_results(tmp_path_factory):
     shutil.rmtree(GRADER_HOME, ignore_errors=True)
     GRADER_HOME.mkdir()
     home_listing = _tree(GRADER_HOME)
-    start = time.monotonic()
     done, results = grade_cli(
         [p for p, _ in cases],
         "hw1_gradient",
@@ -323,13 +322,11 @@ def hw1_results(tmp_path_factory):
         "5",
         home=GRADER_HOME,
     )
-    elapsed = time.monotonic() - start
     time.sleep(1.0)  # anything that escaped would still be running now
     return {
         "cases": cases,
         "done": done,
         "results": results,
-        "elapsed": elapsed,
         "changed": {p for p, h in before.items() if _digest([Path(p)]).get(p) != h},
         "home_listing": (home_listing, _tree(GRADER_HOME)),
         "leftover": _processes_with(MARKER),
@@ -367,8 +364,9 @@ def test_the_batch_finishes_and_reports_only_on_stdout(hw1_results):
     assert f"graded {len(hw1_results['cases'])} submission(s)" in done.stdout
     peak = float(re.search(r"peak memory: (\d+) MB", done.stdout).group(1))
     assert peak < 300  # 100 MB of display output never sits in the grader's memory
-    # a loop that ignores SIGINT, with --timeout 5, costs seconds, not the batch
-    assert hw1_results["elapsed"] < 240
+    # A loop that ignores SIGINT, with --timeout 5, is killed after seconds, not at the submission
+    # timeout (300 s); the margin is wide so that a busy machine cannot fail this.
+    assert hw1_results["results"]["sigint_loop.ipynb"]["seconds"] < 150
 
 
 def test_no_file_outside_the_sandbox_changed_and_no_process_survived(hw1_results):
