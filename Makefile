@@ -102,7 +102,7 @@ test:
 	fi
 
 test-all: lint $(NBG_STAMP)
-	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(MAKE) -j4 --output-sync=target test-lanes
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(MAKE) -j6 --output-sync=target test-lanes
 
 # The built site in Debian's Chromium (needs /usr/bin/chromium; .ci/run installs it).
 browser: browser-site browser-lab
@@ -134,8 +134,8 @@ build-then-browser: $(STAMP)
 	echo "lane timing: strict build $$((t1 - t0)) s, browser tests and nbgrader $$((t2 - t1)) s"; \
 	exit $$ok
 
-# The sub-makes share test-all's job slots, so the three steps below run side by side when slots
-# are free.
+# The sub-makes share test-all's job slots (six: three lanes, and these three steps side by side;
+# they mostly wait, on Chromium and on kernels, so they do not crowd the two cores).
 after-build: $(STAMP) $(NBG_STAMP)
 	$(MAKE) --output-sync=target browser-pages browser-layout nbgrader
 	$(MAKE) browser-lab
