@@ -92,17 +92,18 @@ build-strict: book
 # Three lanes on a 2-core machine: the unit tests, then nbval; the strict build, then the browser
 # tests (which need the built site) beside nbgrader's tests; and the grader's tests, which wait on
 # kernels more than they compute. One BLAS/OpenMP thread per process keeps the lanes from fighting
-# over cores.
+# over cores, and make test runs them all under one jobserver of six slots.
 test:
 	@start=$$(date +%s); \
-	if $(MAKE) --no-print-directory test-all; then \
+	if $(MAKE) --no-print-directory -j6 --output-sync=target test-all; then \
 	  echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"; \
 	else \
 	  echo "make test: FAILED after $$(( $$(date +%s) - start )) s"; exit 1; \
 	fi
 
+# The two environments are set up side by side; then the lanes share the same six job slots.
 test-all: lint $(NBG_STAMP)
-	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(MAKE) -j6 --output-sync=target test-lanes
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(MAKE) test-lanes
 
 # The built site in Debian's Chromium (needs /usr/bin/chromium; .ci/run installs it).
 browser: browser-site browser-lab
@@ -125,20 +126,19 @@ browser-lab: $(STAMP)
 test-lanes: unit-then-notebooks build-then-browser grader
 
 # Each lane prints how long its steps took, so that the slower lane is known when the suite grows.
-# The site's browser tests mostly wait (for pages and animations), so after the build nbgrader's
-# tests (CPU-bound) run beside them; JupyterLab's come last, on a less loaded machine, because
-# they measure key-press latency and a third process slowed them down threefold.
+# After the build, the site's browser tests, nbgrader's and JupyterLab's run side by side: they
+# mostly wait (for pages, animations and kernels). JupyterLab's key-press latencies are therefore
+# measured on a busy machine; they are a report, not an assertion (benchmarks/widget_latency.py
+# measures them on their own).
 build-then-browser: $(STAMP)
 	@t0=$$(date +%s); $(MAKE) build-strict; ok=$$?; t1=$$(date +%s); \
 	if [ $$ok = 0 ]; then $(MAKE) after-build; ok=$$?; fi; t2=$$(date +%s); \
 	echo "lane timing: strict build $$((t1 - t0)) s, browser tests and nbgrader $$((t2 - t1)) s"; \
 	exit $$ok
 
-# The sub-makes share test-all's job slots (six: three lanes, and these three steps side by side;
-# they mostly wait, on Chromium and on kernels, so they do not crowd the two cores).
+# The sub-makes share make test's six job slots: three lanes, and these steps side by side.
 after-build: $(STAMP) $(NBG_STAMP)
-	$(MAKE) --output-sync=target browser-pages browser-layout nbgrader
-	$(MAKE) browser-lab
+	$(MAKE) --output-sync=target browser-pages browser-layout nbgrader browser-lab
 
 unit-then-notebooks: $(STAMP)
 	@t0=$$(date +%s); $(MAKE) unit; ok=$$?; t1=$$(date +%s); \
