@@ -333,8 +333,8 @@ def test_every_demo_answers_the_keyboard_and_its_latency_is_recorded(chromium, l
         page.close()
     lines = [
         "key press -> new image in JupyterLab (Chromium, this machine), milliseconds",
-        "(inside make test other tests run beside it on both cores; for a quiet figure run this"
-        " file alone: .venv/bin/python -m pytest tests/browser/test_jupyterlab.py)",
+        "(inside make test the notebooks' tests may still run on the other core; for a quiet figure"
+        " run this file alone: .venv/bin/python -m pytest tests/browser/test_jupyterlab.py)",
         f"{'demo':34} {'median':>7} {'max':>7}  target",
     ]
     for name, median, worst, retrains in rows:
