@@ -60,21 +60,21 @@ book: cache-guard
 	@echo "Open $(BUILD)/html/index.html in a browser."
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests book benchmarks _ext tools
-	$(BIN)/ruff format --check src tests benchmarks _ext tools
+	$(BIN)/ruff check src tests book benchmarks tools
+	$(BIN)/ruff format --check src tests book benchmarks tools
 
 # The grader's end-to-end tests and nbgrader's validate/generate/autograde/export mostly wait on
 # kernels, so they run beside the CPU-bound steps (see test-lanes).
-GRADER_TESTS := tests/test_grader.py tests/test_grader_hostile.py
+GRADER_TESTS := tests/grader/test_grader.py tests/grader/test_grader_hostile.py
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/test_nbgrader.py \
+	$(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/grader/test_nbgrader.py \
 	  $(addprefix --ignore=,$(GRADER_TESTS))
 
 grader: $(STAMP)
 	$(BIN)/python -m pytest $(GRADER_TESTS)
 
 nbgrader: $(STAMP) $(NBG_STAMP)
-	$(BIN)/python -m pytest tests/test_nbgrader.py
+	$(BIN)/python -m pytest tests/grader/test_nbgrader.py
 
 # nbval executes every page on a second draw of its random data: each literal seed in the code is
 # shifted by SEED_OFFSET (book/conftest.py), while the website is built from the seeds as written.
@@ -153,7 +153,7 @@ sync-notebooks: $(STAMP)
 set-repository: sync-notebooks
 
 homework: $(STAMP)
-	$(BIN)/python -m logreg.homework release --source book/homework --dest $(BUILD)/homework/student \
+	$(BIN)/python -m logreg_grader release --source book/homework --dest $(BUILD)/homework/student \
 	  --instructor-html $(BUILD)/homework/instructor
 
 # JupyterLab refuses to run as root unless told; in a container root is normal, so say so and allow it.

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/grading.py [--assignment hw2_training] [--count 20] [--jobs 2]
 
 Builds the submissions from the student edition (a third with every answer right, a third with
-the first question only, a third untouched), grades them with ``python -m logreg.homework grade``
+the first question only, a third untouched), grades them with ``python -m logreg_grader grade``
 in a temporary folder, and prints the wall time per submission and the projection for a class of
 200. Target: at most 10 s per submission on average on a 2-core machine, so 200 fit in 30 minutes.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 
-from logreg.homework.editions import SOLUTION, is_answer, nbgrader_meta, student_edition
+from logreg_grader.editions import SOLUTION, is_answer, nbgrader_meta, student_edition
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "book" / "homework"
@@ -61,7 +61,7 @@ def main():
         paths = build(folder, args.assignment, args.count)
         start = time.monotonic()
         done = subprocess.run(
-            [sys.executable, "-m", "logreg.homework", "grade", "--source", str(SOURCE),
+            [sys.executable, "-m", "logreg_grader", "grade", "--source", str(SOURCE),
              "--assignment", args.assignment, "--jobs", str(args.jobs), *map(str, paths)],
             capture_output=True, text=True, cwd=folder,
         )  # fmt: skip

@@ -16,9 +16,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from logreg import SoftmaxRegression, datasets, widgets  # noqa: E402
+from logreg import SoftmaxRegression, datasets
+from logreg_book import widgets
 
 
 def demos():

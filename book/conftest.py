@@ -48,4 +48,3 @@ def pytest_report_header(config):
     if offset:
         return f"notebook seeds shifted by {offset} (book/conftest.py)"
     return None
-

@@ -6,10 +6,10 @@ import os
 # SciPy must see this before it is imported, or the check is skipped.
 os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
-import warnings  # noqa: E402
+import warnings
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import numpy as np
+import pytest
 
 
 @pytest.fixture

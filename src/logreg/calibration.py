@@ -1,5 +1,5 @@
 """Calibration of predicted probabilities: reliability bins, the expected calibration error,
-temperature scaling and the reliability diagram.
+and temperature scaling (the reliability diagram is drawn by logreg_book.figures).
 
 Explained in book/practice/evaluation.ipynb (def-ece, prop-temperature-scaling). The
 confidence of a forecast is its largest probability, and a bin's accuracy is the fraction of
@@ -17,7 +17,6 @@ from .functions import softmax
 __all__ = [
     "expected_calibration_error",
     "fit_temperature",
-    "plot_reliability",
     "reliability_bins",
     "temperature_scaled",
 ]
@@ -151,38 +150,6 @@ def fit_temperature(logits, y):
         if high > 1e30:
             raise ValueError("the log loss is least at T < 1e-30; expected a positive temperature")
     return float(1.0 / brentq(slope, low, high, xtol=1e-300, rtol=1e-13))
-
-
-def plot_reliability(ax, probs, y, n_bins=10, color="tab:blue", label=None):
-    """Reliability diagram on ``ax``: one marker per non-empty bin at (confidence, accuracy),
-    its area proportional to the bin's count, and the diagonal of perfect calibration.
-
-    Returns
-    -------
-    dict with "ece", "counts", "accuracies", "confidences" and "accuracy" (of the argmax).
-    """
-    counts, accuracies, confidences = reliability_bins(probs, y, n_bins)
-    ax.plot([0, 1], [0, 1], "k--", linewidth=1)
-    ax.scatter(
-        confidences,
-        accuracies,
-        s=600 * counts / counts.sum() + 8,
-        color=color,
-        alpha=0.75,
-        label=label,
-    )
-    ax.set_xlim(0, 1.03)
-    ax.set_ylim(-0.03, 1.05)
-    ax.set_xlabel("mean confidence in the bin")
-    ax.set_ylabel("accuracy in the bin")
-    accuracy = float(np.mean(np.asarray(probs).argmax(axis=1) == np.asarray(y)))
-    return {
-        "ece": _ece(counts, accuracies, confidences),
-        "counts": counts,
-        "accuracies": accuracies,
-        "confidences": confidences,
-        "accuracy": accuracy,
-    }
 
 
 def temperature_scaled(logits, temperature):

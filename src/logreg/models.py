@@ -1,7 +1,7 @@
 """Binary and softmax regression as scikit-learn estimators.
 
 Both inherit scikit-learn's ``BaseEstimator`` and ``ClassifierMixin`` and pass its
-``parametrize_with_checks`` (tests/test_sklearn_compat.py): the constructor only stores its
+``parametrize_with_checks`` (tests/library/test_sklearn_compat.py): the constructor only stores its
 keyword arguments, ``fit`` validates (``validate_data``: dense or CSR sparse X, float32 kept
 float32, feature names remembered and checked), learned attributes end in ``_``, labels may be
 any values, and ``predict_proba`` columns follow ``classes_``. They work inside Pipeline,

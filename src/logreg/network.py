@@ -1,7 +1,7 @@
 """A two-layer network: softmax regression on learned features.
 
 Chapter "Toward deep learning" (``book/training/learning_features.ipynb``)
-derives the backward pass below by hand; ``tests/test_network.py`` checks it
+derives the backward pass below by hand; ``tests/library/test_network.py`` checks it
 against finite differences.
 
 Notation: ``H = tanh(X @ W1 + b1)`` (the hidden representation, one row per

@@ -10,12 +10,9 @@ book/softmax/decision_geometry.ipynb.
 import numpy as np
 from scipy.optimize import linprog
 
-from .plotting import CLASS_COLORS
-
 __all__ = [
     "duplicate_classes",
     "pairwise_boundary",
-    "plot_decision_regions",
     "region_margin",
     "winning_classes",
 ]
@@ -120,85 +117,3 @@ def _scale(W, b):
 
 def _same(W, b, j, k):
     return bool(np.array_equal(W[:, j], W[:, k]) and b[j] == b[k])
-
-
-def plot_decision_regions(ax, W, b, X=None, y=None, lim=4.0, n=240, arrows=True):
-    """The plane coloured by the predicted class, the pairwise tie lines, and the weights.
-
-    Parameters
-    ----------
-    ax : matplotlib Axes
-    W : ndarray of shape (2, n_classes)
-    b : ndarray of shape (n_classes,)
-    X : ndarray of shape (n_samples, 2), optional
-        Points to draw, coloured by ``y``.
-    y : ndarray of shape (n_samples,), optional
-    lim : float
-        The view is the square ``[-lim, lim]^2``.
-    n : int
-        Grid points per side.
-    arrows : bool
-        Draw each weight vector ``w_k`` from the origin, in its class's colour.
-
-    Returns
-    -------
-    dict with "predicted" (the grid's predicted classes, shape (n, n)), "margins" (each
-    class's :func:`region_margin`), "winners" (classes whose region has an interior, as in
-    :func:`winning_classes`) and "shown" (classes predicted somewhere in the view).
-    """
-    from matplotlib.colors import to_rgb
-
-    W, b = _check(W, b)
-    if W.shape[0] != 2:
-        raise ValueError(f"expected 2 features to draw; received W with {W.shape[0]} rows")
-    ticks = np.linspace(-lim, lim, n)
-    xx, yy = np.meshgrid(ticks, ticks)
-    predicted = np.argmax(np.column_stack([xx.ravel(), yy.ravel()]) @ W + b, axis=1).reshape(n, n)
-    colors = np.array([to_rgb(CLASS_COLORS[k % len(CLASS_COLORS)]) for k in range(W.shape[1])])
-    ax.imshow(
-        1 - 0.45 * (1 - colors[predicted]),
-        origin="lower",
-        extent=(-lim, lim, -lim, lim),
-        interpolation="nearest",
-    )
-    for i in range(W.shape[1]):
-        for j in range(i + 1, W.shape[1]):
-            normal, offset = pairwise_boundary(W, b, i, j)
-            _line(ax, normal, offset, lim)
-    if X is not None:
-        ax.scatter(X[:, 0], X[:, 1], c=[CLASS_COLORS[int(c) % 5] for c in y], s=8, linewidths=0)
-    if arrows:
-        for k in range(W.shape[1]):
-            ax.annotate(
-                "",
-                xy=W[:, k],
-                xytext=(0, 0),
-                arrowprops={"arrowstyle": "-|>", "color": CLASS_COLORS[k % 5], "lw": 2},
-            )
-    ax.set_xlim(-lim, lim)
-    ax.set_ylim(-lim, lim)
-    ax.set_aspect("equal")
-    margins = [region_margin(W, b, k) for k in range(W.shape[1])]
-    winners = [k for k, margin in enumerate(margins) if margin > 1e-9 * _scale(W, b)]
-    title = f"classes that can win: {', '.join(str(k + 1) for k in winners)}"
-    twins = duplicate_classes(W, b)
-    if twins:
-        title += " (" + ", ".join(f"{k + 1} ties {j + 1}" for j, k in twins) + " everywhere)"
-    ax.set_title(title)
-    return {
-        "predicted": predicted,
-        "margins": margins,
-        "winners": winners,
-        "shown": sorted(int(k) for k in np.unique(predicted)),
-    }
-
-
-def _line(ax, normal, offset, lim):
-    """Draw ``normal . x + offset = 0`` across the square view (nothing if normal is zero)."""
-    if np.allclose(normal, 0):
-        return
-    t = np.linspace(-3 * lim, 3 * lim, 2)
-    foot = -offset * normal / (normal @ normal)
-    direction = np.array([-normal[1], normal[0]])
-    points = foot + np.outer(t, direction / np.linalg.norm(direction))
-    ax.plot(points[:, 0], points[:, 1], color="0.25", linestyle=":", linewidth=0.8)

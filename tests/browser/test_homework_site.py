@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 from _homework import ASSIGNMENTS, instructor, secret_lines
 
-from logreg.homework.editions import student_edition
+from logreg_grader.editions import student_edition
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"

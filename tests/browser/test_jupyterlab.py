@@ -65,7 +65,8 @@ DEMOS = {
 }
 SETUP = """\
 import numpy as np
-from logreg import SoftmaxRegression, datasets, widgets
+from logreg import SoftmaxRegression, datasets
+from logreg_book import widgets
 rng = np.random.default_rng(0)
 x1 = np.r_[rng.normal(-0.5, 2, 40), rng.normal(0.5, 2, 40)][:, None]
 y1 = np.repeat([0, 1], 40)
@@ -112,7 +113,7 @@ def lab(tmp_path_factory):
     ]  # fmt: skip
     if os.geteuid() == 0:
         command.append("--allow-root")
-    log = open(home / "server.log", "wb")  # noqa: SIM115
+    log = open(home / "server.log", "wb")
     server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -4,9 +4,10 @@ Navigation works at both sizes with one search box; no page is wider than the wi
 formula is clipped (wide ones scroll); margin notes move below the text on a phone; the
 animations fit and show their value; print (Chromium's print to PDF, checked in the PDF itself)
 keeps everything within the margins, without site chrome or animation controls and without
-half-blank pages; a favicon; clean search excerpts. The fixes are in _ext/site_layout.py and
-_ext/static/. Screenshots and PDFs go to _build/screenshots/, and the formulas still wider than
-their column to _build/screenshots/wide_equations_<viewport>.md.
+half-blank pages; a favicon; clean search excerpts. The fixes are in
+src/logreg_book/sphinx/site_layout.py and src/logreg_book/sphinx/static/. Screenshots and PDFs go
+to _build/screenshots/, and the formulas still wider than their column to
+_build/screenshots/wide_equations_<viewport>.md.
 """
 
 import re
@@ -185,7 +186,7 @@ PRINT_STATE_JS = """() => {
   return {
     chrome: shown(".bd-header-article, .bd-sidebar-primary, .bd-sidebar-secondary, "
                   + ".prev-next-footer, .bd-footer, #pst-back-to-top, button"),
-    controls: shown(".lp-controls button, .lp-controls input"),  // logreg.player's
+    controls: shown(".lp-controls button, .lp-controls input"),  // logreg_book.player's
     frames: shown(".logreg-player .lp-panels img"),
     mathRight: Math.max(0, ...math),
   };

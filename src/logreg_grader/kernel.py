@@ -63,7 +63,7 @@ class SandboxedKernel:
     def start(self):
         # Descriptors 1 and 2 of the kernel: nothing the grader prints or holds in memory; the
         # first bytes of stderr explain a kernel that fails to start.
-        self._stderr = open(self.sandbox.root / "kernel.err", "wb")  # noqa: SIM115
+        self._stderr = open(self.sandbox.root / "kernel.err", "wb")
         self.manager.start_kernel(
             stdout=subprocess.DEVNULL,
             stderr=self._stderr,

@@ -4,7 +4,7 @@ The pages write computed values into their prose as ``{eval}`name```. In Jupyter
 jupyterlab-myst evaluates ``name`` in the notebook's kernel once the cells have run. myst-nb could
 do the same only by executing every page inline at each build, without the execution cache. So
 each such value is also glued under its own name, ``glue("name", name := ..., display=False)``
-(tests/test_hygiene.py checks the pairing), and here ``{eval}`` becomes myst-nb's
+(tests/book/test_hygiene.py checks the pairing), and here ``{eval}`` becomes myst-nb's
 ``{glue:text}``, which reads the glued value from the executed (and cached) notebook.
 """
 

@@ -6,8 +6,8 @@ import nbformat
 import pytest
 from _homework import ASSIGNMENTS, SOURCE, instructor, secret_lines
 
-from logreg.homework import HIDDEN, load_assignments, release
-from logreg.homework.editions import GRADER_KEY, is_test, is_written, nbgrader_meta
+from logreg_grader import HIDDEN, load_assignments, release
+from logreg_grader.editions import GRADER_KEY, is_test, is_written, nbgrader_meta
 
 
 @pytest.fixture(scope="module")

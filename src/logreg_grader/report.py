@@ -71,7 +71,7 @@ class JsonLines:
     """One JSON object per line, written and flushed as each submission finishes."""
 
     def __init__(self, path):
-        self._file = open(path, "w", encoding="utf-8")  # noqa: SIM115 (kept open for the batch)
+        self._file = open(path, "w", encoding="utf-8")
         self._lock = threading.Lock()
 
     def write(self, result):

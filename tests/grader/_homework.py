@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 
-from logreg.homework.editions import (
+from logreg_grader.editions import (
     GRADER_KEY,
     HIDDEN,
     SOLUTION,
@@ -17,7 +17,7 @@ from logreg.homework.editions import (
     student_edition,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "book" / "homework"
 ASSIGNMENTS = ["hw1_gradient", "hw2_training", "hw3_sympy"]
 
@@ -92,12 +92,12 @@ def submission(
 
 
 def grade_cli(paths, assignment, tmp_path, *extra, timeout=900, home=None):
-    """Run ``python -m logreg.homework grade``; returns (completed process, {file name: result}).
+    """Run ``python -m logreg_grader grade``; returns (completed process, {file name: result}).
 
     ``home``: a folder to run the grader with as HOME (tests watch it instead of the real one)."""
     jsonl = tmp_path / f"{assignment}-results.jsonl"
     env = dict(os.environ, HOME=str(home)) if home is not None else None
-    command = [sys.executable, "-m", "logreg.homework", "grade", "--source", str(SOURCE)]
+    command = [sys.executable, "-m", "logreg_grader", "grade", "--source", str(SOURCE)]
     command += ["--assignment", assignment, "--json", str(jsonl), *extra, *map(str, paths)]
     done = subprocess.run(
         command, capture_output=True, text=True, timeout=timeout, cwd=tmp_path, env=env

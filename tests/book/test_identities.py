@@ -16,7 +16,7 @@ from logreg import (
 )
 from logreg import sigmoid as np_sigmoid
 from logreg import softmax as np_softmax
-from logreg.symbolic import (
+from logreg_book.symbolic import (
     assert_identity,
     assert_not_identity,
     is_zero,

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted(ROOT.glob("book/**/*.ipynb"))
 
 # "divergence" alone is left out: the noun names a quantity (the KL divergence), not a behaviour;

@@ -1,7 +1,7 @@
 """The key identities of Part V (from the lecture to practice) as plain tests.
 
 Each test mirrors a statement of a Part V chapter (label in the comment); like
-tests/test_identities.py, they fail fast without a notebook run.
+tests/book/test_identities.py, they fail fast without a notebook run.
 """
 
 import numpy as np
@@ -15,9 +15,9 @@ from sklearn.multiclass import OneVsRestClassifier
 
 from logreg import LogisticRegression, SoftmaxRegression, datasets
 from logreg.functions import log_sigmoid, sigmoid, softmax
-from logreg.symbolic import assert_identity, assert_not_identity
-from logreg.symbolic import sigmoid as sym_sigmoid
-from logreg.symbolic import softmax as sym_softmax
+from logreg_book.symbolic import assert_identity, assert_not_identity
+from logreg_book.symbolic import sigmoid as sym_sigmoid
+from logreg_book.symbolic import softmax as sym_softmax
 
 # --- one_vs_rest.ipynb -------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
-"""``python -m logreg.homework``: release the student edition, grade submissions.
+"""``python -m logreg_grader``: release the student edition, grade submissions.
 
-    python -m logreg.homework release [--source DIR] [--dest DIR] [--instructor-html DIR]
-    python -m logreg.homework grade --assignment NAME SUBMISSION.ipynb ... [--jobs N]
+    python -m logreg_grader release [--source DIR] [--dest DIR] [--instructor-html DIR]
+    python -m logreg_grader grade --assignment NAME SUBMISSION.ipynb ... [--jobs N]
         [--json FILE] [--gradebook FILE] [--feedback DIR] [--written DIR]
         [--roster FILE | --student-pattern REGEX] [--timeout S] [--submission-timeout S]
 
@@ -35,7 +35,7 @@ __all__ = ["main"]
 
 def _parser():
     parser = argparse.ArgumentParser(
-        prog="python -m logreg.homework", description=__doc__.split("\n")[0]
+        prog="python -m logreg_grader", description=__doc__.split("\n")[0]
     )
     sub = parser.add_subparsers(dest="command", required=True)
     rel = sub.add_parser("release", help="write the student edition")

@@ -1,11 +1,11 @@
-"""Thin ipywidgets front ends for the demos in :mod:`logreg.plotting`.
+"""Thin ipywidgets front ends for the demos in :mod:`logreg_book.plotting`.
 
 Each function returns a :class:`DemoWidget`: controls above a figure. Moving a
 control calls the demo's plotting function again and shows the new figure as a
 PNG image, rendered with matplotlib's Agg canvas, so the widget works in any
 Jupyter front end and never touches pyplot's global state. The widgets need a
 running kernel; where none runs (the book's website), the same output shows a
-kernel-free animation instead (:meth:`DemoWidget.with_animation`, :mod:`logreg.player`).
+kernel-free animation instead (:meth:`DemoWidget.with_animation`, :mod:`logreg_book.player`).
 """
 
 from functools import lru_cache
@@ -13,10 +13,12 @@ from functools import lru_cache
 import ipywidgets as widgets
 import numpy as np
 
-from . import calibration, plotting, regions
-from .datasets import load_iris_2d, make_blobs, make_moons
+from logreg import calibration
+from logreg.datasets import load_iris_2d, make_blobs, make_moons
+from logreg.functions import log_softmax
+
+from . import figures, plotting
 from .demo_widget import DemoWidget
-from .functions import log_softmax
 
 __all__ = [
     "DemoWidget",
@@ -234,7 +236,7 @@ def regions_widget(W, b, X=None, y=None, lim=4.0):
         moved = W.copy()
         moved[:, -1] = length * np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle))])
         intercepts = np.r_[b[:-1], bias]
-        info = regions.plot_decision_regions(axes[0], moved, intercepts, X, y, lim=lim, n=160)
+        info = figures.plot_decision_regions(axes[0], moved, intercepts, X, y, lim=lim, n=160)
         wins, margin = (K - 1) in info["winners"], info["margins"][K - 1]
         info["readout"] = (
             f"class {K} {'wins somewhere' if wins else 'never wins'}: its best margin over the "
@@ -259,7 +261,7 @@ def calibration_widget(logits, y, temperature=1.0, n_bins=10):
 
     def draw(axes, temperature):
         probs = calibration.temperature_scaled(logits, temperature)
-        info = calibration.plot_reliability(axes[0], probs, y, n_bins)
+        info = figures.plot_reliability(axes[0], probs, y, n_bins)
         info["log_loss"] = float(-np.mean(log_softmax(logits / temperature)[rows, y]))
         axes[0].set_title(f"T = {temperature:.2f}: ECE {info['ece']:.3f}")
         info["readout"] = (

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from _homework import ROOT, SOURCE, all_solutions, grade_cli, points, submission
 
-from logreg.homework.sandbox import sandbox_mode
+from logreg_grader.sandbox import sandbox_mode
 
 MARKER = "logreg-hostile-" + hashlib.sha1(str(ROOT).encode()).hexdigest()[:8]
 # Where a submission would plant files for later kernels and for the machine: both must stay empty.
@@ -91,7 +91,7 @@ def hw1_batch(folder):
                     "np.allclose = lambda *a, **k: True\nnp.isclose = lambda *a, **k: True\n"
                     "np.shape = lambda *a, **k: (3, 4)\nbuiltins.abs = lambda x: 0\n"
                     "sympy.simplify = lambda *a, **k: 0\n"
-                    "import logreg.symbolic as s\ns.is_zero = lambda e: True\n"
+                    "import logreg_book.symbolic as s\ns.is_zero = lambda e: True\n"
                     "s.assert_identity = lambda *a, **k: None\n"
                     "assert_identity = lambda *a, **k: None\n"
                     "get_ipython().showtraceback = lambda *a, **k: None\n"
@@ -422,7 +422,7 @@ def test_hostile_answers_to_the_other_assignments(tmp_path):
         "corrected = z1 - sp.log(sp.exp(z2) + sp.exp(z3))\n",
     }
     cheat = (
-        "import builtins, logreg.symbolic as s\nbuiltins.abs = lambda x: 0\nbuiltins.all = lambda x: True\n"
+        "import builtins, logreg_book.symbolic as s\nbuiltins.abs = lambda x: 0\nbuiltins.all = lambda x: True\n"
         "s.assert_identity = s.assert_not_identity = lambda *a, **k: None\n"
         "assert_identity = assert_not_identity = lambda *a, **k: None\n"
     )

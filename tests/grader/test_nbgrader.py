@@ -18,7 +18,7 @@ import nbformat
 import pytest
 from _homework import ASSIGNMENTS, ROOT, SOURCE, all_solutions
 
-from logreg.homework.editions import HIDDEN, SOLUTION, nbgrader_meta
+from logreg_grader.editions import HIDDEN, SOLUTION, nbgrader_meta
 
 NBGRADER = ROOT / ".venv-nbgrader" / "bin" / "nbgrader"
 

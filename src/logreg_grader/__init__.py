@@ -7,7 +7,7 @@
 - ``probes``, ``rules``, ``symcheck``: answers leave the kernel as plain data and are compared
   in the grader's own process.
 - ``grader``: one submission; ``report``: gradebook, feedback, written answers; ``cli``: the
-  command ``python -m logreg.homework``.
+  command ``python -m logreg_grader``.
 """
 
 from .assignments import SubmissionError, load_assignments

@@ -2,8 +2,8 @@
 
 Each function draws into the matplotlib ``Axes`` it is given and returns a dict
 of the artists it made, so that it can be tested headless (Agg backend) and
-wired to controls by :mod:`logreg.widgets` or replayed as a kernel-free
-animation by :mod:`logreg.player`. Nothing here changes matplotlib's
+wired to controls by :mod:`logreg_book.widgets` or replayed as a kernel-free
+animation by :mod:`logreg_book.player`. Nothing here changes matplotlib's
 settings.
 """
 
@@ -11,14 +11,16 @@ import warnings
 
 import numpy as np
 
-from .functions import sigmoid, softmax
-from .losses import binary_cross_entropy
-from .models import (
+from logreg.functions import sigmoid, softmax
+from logreg.losses import binary_cross_entropy
+from logreg.models import (
     ConvergenceWarning,
     DivergenceError,
     LogisticRegression,
     SoftmaxRegression,
 )
+
+from .figures import class_color
 
 __all__ = [
     "data_artists",
@@ -34,8 +36,6 @@ __all__ = [
     "record_training",
     "shift_difference",
 ]
-
-CLASS_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple")
 
 
 # ---------------------------------------------------------------------------
@@ -65,7 +65,7 @@ def plot_sigmoid_demo(ax, X, y, w, b):
     artists = {"log_likelihood": log_likelihood}
     if X.shape[1] == 1:
         x = X[:, 0]
-        artists["points"] = ax.scatter(x, y, c=[CLASS_COLORS[int(k)] for k in y], s=14, zorder=3)
+        artists["points"] = ax.scatter(x, y, c=[class_color(k) for k in y], s=14, zorder=3)
         grid = np.linspace(x.min() - 1.0, x.max() + 1.0, 200)
         (artists["curve"],) = ax.plot(grid, sigmoid(w[0] * grid + b), "k-", lw=2)
         boundary = -b / w[0] if w[0] != 0 else np.nan
@@ -75,7 +75,7 @@ def plot_sigmoid_demo(ax, X, y, w, b):
         ax.set_xlabel("x")
         ax.set_ylabel("P(y = 1 | x)")
     else:
-        artists["points"] = ax.scatter(X[:, 0], X[:, 1], c=[CLASS_COLORS[int(k)] for k in y], s=14)
+        artists["points"] = ax.scatter(X[:, 0], X[:, 1], c=[class_color(k) for k in y], s=14)
         xx, yy, grid = grid_for(X, 60)
         probs = sigmoid(grid @ w + b).reshape(xx.shape)
         artists["contours"] = ax.contourf(
@@ -109,7 +109,7 @@ def plot_softmax_temperature(ax, logits, temperature):
         raise ValueError(f"temperature must be > 0; received {temperature!r}")
     probs = softmax(logits / temperature)
     classes = np.arange(1, len(logits) + 1)
-    bars = ax.bar(classes, probs, color=[CLASS_COLORS[k % 5] for k in range(len(logits))])
+    bars = ax.bar(classes, probs, color=[class_color(k) for k in range(len(logits))])
     ax.axhline(1 / len(logits), color="gray", ls=":", lw=1)
     ax.set_ylim(0, 1.05)
     ax.set_xticks(classes)
@@ -151,7 +151,7 @@ def plot_shift_invariance(axes, X, y, W, b, u, reach=None):
     ax_w, ax_p = axes
     W, u = np.asarray(W, float), np.asarray(u, float)
     shifted = W - u[:, None]
-    colors = [CLASS_COLORS[k % 5] for k in range(W.shape[1])]
+    colors = [class_color(k) for k in range(W.shape[1])]
     zeros = np.zeros(W.shape[1])
     arrows = [
         ax_w.quiver(
@@ -192,7 +192,7 @@ def plot_shift_invariance(axes, X, y, W, b, u, reach=None):
         aspect="auto",
         extent=(xx.min(), xx.max(), yy.min(), yy.max()),
     )
-    ax_p.scatter(X[:, 0], X[:, 1], c=[CLASS_COLORS[int(k) % 5] for k in y], s=6)
+    ax_p.scatter(X[:, 0], X[:, 1], c=[class_color(k) for k in y], s=6)
     diff = shift_difference(W, b, u, grid)
     text = ax_p.set_title(f"probabilities; max |change| = {diff:.1e}")
     return {"arrows": arrows, "surface": surface, "text": text, "max_difference": diff}
@@ -305,7 +305,7 @@ def plot_training_state(axes, X, y, history, iteration, grid_probs=None):
     ax_r.scatter(
         X[:, 0],
         X[:, 1],
-        c=[CLASS_COLORS[int(k) % 5] for k in np.searchsorted(history["classes"], y)],
+        c=[class_color(k) for k in np.searchsorted(history["classes"], y)],
         s=8,
         edgecolors="k",
         linewidths=0.3,
@@ -452,7 +452,7 @@ def _class_image(P, shape):
     """RGB image: the colour of the most probable class, faded by its probability."""
     from matplotlib.colors import to_rgb
 
-    colors = np.array([to_rgb(CLASS_COLORS[k % 5]) for k in range(P.shape[1])])
+    colors = np.array([to_rgb(class_color(k)) for k in range(P.shape[1])])
     top = P.argmax(axis=1)
     strength = (P.max(axis=1) - 1 / P.shape[1]) / (1 - 1 / P.shape[1])  # 0 = uniform, 1 = certain
     rgb = 1 - (1 - colors[top]) * (0.15 + 0.6 * strength)[:, None]

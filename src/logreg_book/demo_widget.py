@@ -2,7 +2,7 @@
 
 :class:`DemoWidget` redraws with the demo's plotting function on every change, painting only the
 data over a cached background, and carries a kernel-free animation of itself for pages without a
-kernel (:mod:`logreg.player`). The demos themselves are in :mod:`logreg.widgets`.
+kernel (:mod:`logreg_book.player`). The demos themselves are in :mod:`logreg_book.widgets`.
 """
 
 import io

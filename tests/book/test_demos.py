@@ -4,17 +4,18 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import base64  # noqa: E402
-import io  # noqa: E402
-import json  # noqa: E402
-import re  # noqa: E402
+import base64
+import io
+import json
+import re
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import PIL.Image  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import PIL.Image
+import pytest
 
-from logreg import SoftmaxRegression, datasets, plotting, sigmoid, softmax, widgets  # noqa: E402
+from logreg import SoftmaxRegression, datasets, sigmoid, softmax
+from logreg_book import plotting, widgets
 
 
 @pytest.fixture

@@ -18,10 +18,10 @@ from _homework import (
     written_answers,
 )
 
-from logreg.homework import load_assignments
-from logreg.homework.assemble import assemble
-from logreg.homework.probes import LoadError, parse_srepr
-from logreg.homework.rules import evaluate_rules
+from logreg_grader import load_assignments
+from logreg_grader.assemble import assemble
+from logreg_grader.probes import LoadError, parse_srepr
+from logreg_grader.rules import evaluate_rules
 
 # Plausible wrong answers, each with the words the visible check's hint must contain.
 WRONG = {
@@ -139,7 +139,7 @@ def test_gradebook_feedback_and_written_answers(batches):
 
 
 def _hidden_lines(name):
-    from logreg.homework.editions import HIDDEN
+    from logreg_grader.editions import HIDDEN
 
     return [
         ln
@@ -197,7 +197,7 @@ def test_a_grader_failure_sets_the_exit_code(tmp_path):
             ]  # fmt: skip
     nbformat.write(nb, source / "hw3_sympy.ipynb")
     done = subprocess.run(
-        [sys.executable, "-m", "logreg.homework", "grade", "--source", str(source), "--assignment",
+        [sys.executable, "-m", "logreg_grader", "grade", "--source", str(source), "--assignment",
          "hw3_sympy", str(source / "hw3_sympy.ipynb")],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
@@ -215,7 +215,7 @@ def test_without_a_sandbox_the_grader_warns(tmp_path):
 def test_usage_errors_exit_with_two(tmp_path):
     for args in (["--assignment", "hw9"], ["--assignment", "hw1_gradient", "--jobs", "0"]):
         done = subprocess.run(
-            [sys.executable, "-m", "logreg.homework", "grade", "--source", str(SOURCE), *args, "x.ipynb"],
+            [sys.executable, "-m", "logreg_grader", "grade", "--source", str(SOURCE), *args, "x.ipynb"],
             capture_output=True, text=True,
         )  # fmt: skip
         assert done.returncode == 2 and "expected" in done.stderr, done.stderr
@@ -310,7 +310,7 @@ def test_sympy_rules_decide_in_a_worker():
 
 def test_the_released_edition_is_what_make_homework_writes(tmp_path):
     done = subprocess.run(
-        [sys.executable, "-m", "logreg.homework", "release", "--source", str(SOURCE), "--dest",
+        [sys.executable, "-m", "logreg_grader", "release", "--source", str(SOURCE), "--dest",
          str(tmp_path / "student")],
         capture_output=True, text=True, check=True,
     )  # fmt: skip

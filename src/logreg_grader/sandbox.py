@@ -10,7 +10,7 @@ submission can then read the grader's files.
 
 Limits: CPU seconds, address space and file size as resource limits; the number of processes
 through a ``pids`` cgroup where the grader may create one (as root), else as a resource limit
-(which the kernel ignores for root). ``python -m logreg.homework._launch`` is the small launcher
+(which the kernel ignores for root). ``python -m logreg_grader._launch`` is the small launcher
 that applies them and then executes the sandboxed command (``_launch``).
 """
 
@@ -67,10 +67,14 @@ def _pids_cgroup(limit):
 
 
 def _python_dirs():
-    """Read-only binds that the kernel needs: the interpreter, the environment, logreg."""
+    """Read-only binds that the kernel needs: the interpreter, the environment, the library and
+    the book's helpers (a notebook imports ``logreg`` and ``logreg_book.symbolic``)."""
     import logreg
+    import logreg_book
 
-    dirs = {sys.base_prefix, sys.prefix, str(Path(logreg.__file__).resolve().parent)}
+    packages = (logreg, logreg_book)
+    homes = (str(Path(m.__file__).resolve().parent) for m in packages)
+    dirs = {sys.base_prefix, sys.prefix, *homes}
     return sorted(d for d in dirs if d and Path(d).exists())
 
 
@@ -114,7 +118,7 @@ class Sandbox:
             "nproc": None if self.cgroup else self.limits.processes,
             "cgroup": str(self.cgroup) if self.cgroup else None,
         }
-        launcher = [sys.executable, "-m", "logreg.homework._launch", json.dumps(limits), "--"]
+        launcher = [sys.executable, "-m", "logreg_grader._launch", json.dumps(limits), "--"]
         if self.mode != "bwrap":
             return launcher + list(argv)
         wrap = ["bwrap"]

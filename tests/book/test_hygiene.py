@@ -1,5 +1,6 @@
 """Repository hygiene: notebooks are source code, pins are exact, imports are clean."""
 
+import ast
 import json
 import re
 import subprocess
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "book").rglob("*.ipynb"))
 NOTEBOOKS = [nb for nb in NOTEBOOKS if ".ipynb_checkpoints" not in nb.parts]
 
@@ -143,14 +144,34 @@ def _code(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_computed_values_read_the_same_in_jupyterlab_and_on_the_website(path):
     # {eval}`name`: jupyterlab-myst evaluates name in the kernel; the website pastes the value
-    # glued as name (_ext/eval_role.py). {glue:text} would show only its key in JupyterLab.
+    # glued as name (logreg_book/sphinx/eval_role.py). {glue:text} would show only its key in
+    # JupyterLab.
     markdown, code = _markdown(path), _code(path)
-    assert "{glue:" not in markdown, f"{path.name}: use {{eval}}`name` (see _ext/eval_role.py)"
+    assert "{glue:" not in markdown, (
+        f"{path.name}: use {{eval}}`name` (see src/logreg_book/sphinx/eval_role.py)"
+    )
     for name in set(re.findall(r"\{eval\}`([^`]*)`", markdown)):
         assert re.fullmatch(r"[A-Za-z_]\w*", name), f"{path.name}: {{eval}} takes a name: {name!r}"
-        assert re.search(rf'glue\("{name}", {name}(\s*:=|,)', code), (
+        assert name in _glued_names(code), (
             f'{path.name}: {{eval}}`{name}` needs glue("{name}", {name} := ..., display=False)'
         )
+
+
+def _glued_names(code):
+    """Names glued as ``glue("name", name := ...)`` or ``glue("name", name, ...)``, however the
+    call is laid out over lines."""
+    names = set()
+    # IPython magics are not Python: each becomes ``pass`` at its own indentation.
+    python = re.sub(r"^(\s*)[%!].*$", r"\1pass", code, flags=re.M)
+    for node in ast.walk(ast.parse(python)):
+        if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "glue"):
+            continue
+        key, value = (node.args + [None, None])[:2]
+        target = value.target if isinstance(value, ast.NamedExpr) else value
+        named = isinstance(key, ast.Constant) and isinstance(target, ast.Name)
+        if named and key.value == target.id:
+            names.add(key.value)
+    return names
 
 
 LABEL_SOURCES = [*NOTEBOOKS, *sorted((ROOT / "book").glob("*.md"))]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HOOK = ROOT / "book" / "conftest.py"
 _spec = importlib.util.spec_from_file_location("book_conftest", HOOK)
 book_conftest = importlib.util.module_from_spec(_spec)

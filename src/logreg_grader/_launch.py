@@ -1,4 +1,4 @@
-"""``python -m logreg.homework._launch LIMITS -- COMMAND...``: apply the sandbox's resource limits
+"""``python -m logreg_grader._launch LIMITS -- COMMAND...``: apply the sandbox's resource limits
 to this process, join its cgroup, then become COMMAND (see ``sandbox``)."""
 
 import json

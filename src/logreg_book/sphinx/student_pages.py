@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from logreg.homework.editions import student_edition
+from logreg_grader.editions import student_edition
 
 HOMEWORK = "book/homework/"
 

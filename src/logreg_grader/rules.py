@@ -161,7 +161,7 @@ def _run_sympy(tasks):
         return []
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "logreg.homework.symcheck"],
+            [sys.executable, "-m", "logreg_grader.symcheck"],
             input=json.dumps(tasks),
             capture_output=True,
             text=True,

@@ -11,7 +11,7 @@ import sys
 
 import sympy as sp
 
-from logreg.symbolic import is_zero
+from logreg_book.symbolic import is_zero
 
 from .probes import LoadError, parse_srepr
 

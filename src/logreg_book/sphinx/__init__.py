@@ -1,0 +1,7 @@
+"""The Sphinx extension that builds the website (named in ``_config.yml``, ``extra_extensions``).
+
+- ``eval_role``: the ``{eval}`` role, which pastes a glued value on the website;
+- ``offline_site``: no script from another site, no console error;
+- ``site_layout``: the reading layout (math, figures, print) and the favicon;
+- ``student_pages``: the homework shown as its student edition.
+"""
