@@ -119,12 +119,13 @@ def secret_lines():
     does not also appear in what the student may see (a visible check can share a line)."""
     lines = set()
     for name in ASSIGNMENTS:
-        visible = {
-            ln.strip()
+        # The visible text as a whole, not line by line: a formatter splits a long call into
+        # fragments ("assert np.allclose(") that a visible check may hold inside a longer line.
+        visible = "\n".join(
+            HIDDEN.sub("", SOLUTION.sub("", cell.source))
             for cell in instructor(name).cells
-            for ln in HIDDEN.sub("", SOLUTION.sub("", cell.source)).splitlines()
             if not is_written(cell)
-        }
+        )
         for cell in instructor(name).cells:
             blocks = [m.group(0) for m in SOLUTION.finditer(cell.source)]
             blocks += [m.group(0) for m in HIDDEN.finditer(cell.source)]
@@ -133,5 +134,9 @@ def secret_lines():
             if GRADER_KEY in cell.metadata:
                 blocks.append(cell.metadata[GRADER_KEY]["probe"])
             for block in blocks:
-                lines |= {ln.strip() for ln in block.splitlines() if len(ln.strip()) > 12} - visible
+                lines |= {
+                    ln.strip()
+                    for ln in block.splitlines()
+                    if len(ln.strip()) > 12 and ln.strip() not in visible
+                }
     return lines
