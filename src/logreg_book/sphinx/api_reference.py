@@ -13,6 +13,8 @@ render them the same way.
   theorem it relies on); that docstring is shown under the function.
 - A reference to a name the package re-exports (``logreg.one_hot``) resolves to its entry
   (``logreg.functions.one_hot``): the reference has one entry per object, under its module.
+- A docstring's path to a page (``book/softmax/softmax_function.ipynb``) is a link to the page.
+- ``static/api_reference.css``: long names, signatures and types wrap on a phone.
 - Nothing is fetched at build time (no intersphinx), so references to Python's, NumPy's or
   scikit-learn's own names are not links: they are listed in ``nitpick_ignore_regex`` rather than
   reported as broken. A reference to ``logreg`` itself is never ignored.
@@ -20,7 +22,10 @@ render them the same way.
 
 import importlib
 import inspect
+import re
 import sys
+
+from .site_layout import STATIC
 
 # Names outside the library that docstrings and signatures mention; there is no inventory of them
 # to link to offline.
@@ -62,6 +67,17 @@ def _skip_member(app, what, name, obj, skip, options):
         ):
             return True
     return None
+
+
+PAGE = re.compile(r"(``)?(?<![\w/])(book/[\w/]+)\.(?:ipynb|md)(?(1)``)")
+
+
+def _link_pages(app, what, name, obj, options, lines):
+    """A docstring's ``book/.../page.ipynb`` becomes a link to that page, titled as it is."""
+    for i, line in enumerate(lines):
+        lines[i] = PAGE.sub(
+            lambda m: f":doc:`/{m[2]}`" if m[2] in app.env.found_docs else m[0], line
+        )
 
 
 def _drop_type_docstring(app, what, name, obj, options, lines):
@@ -116,6 +132,8 @@ def _on_config_inited(app, config):
     config.napoleon_custom_sections = [("Attributes", "params_style")]
     config.add_module_names = False
     config.nitpick_ignore_regex = [*config.nitpick_ignore_regex, *EXTERNAL]
+    if str(STATIC) not in config.html_static_path:
+        config.html_static_path.append(str(STATIC))
 
 
 def setup(app):
@@ -123,8 +141,10 @@ def setup(app):
     app.setup_extension("sphinx.ext.autosummary")
     app.setup_extension("sphinx.ext.napoleon")
     app.connect("config-inited", _on_config_inited)
+    app.add_css_file("api_reference.css")
     app.connect("autodoc-process-docstring", _solver_docstring)
     app.connect("autodoc-process-docstring", _drop_type_docstring)
+    app.connect("autodoc-process-docstring", _link_pages)
     app.connect("autodoc-skip-member", _skip_member)
     app.connect("missing-reference", _resolve_reexport)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
