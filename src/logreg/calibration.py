@@ -80,7 +80,7 @@ def reliability_bins(probs, y, n_bins=10):
 
 
 def expected_calibration_error(probs, y, n_bins=10):
-    """ECE = sum over bins of (n_b / n) |accuracy_b - confidence_b| (def-ece)."""
+    """ECE = sum over bins of ``(n_b / n) |accuracy_b - confidence_b|`` (def-ece)."""
     return _ece(*reliability_bins(probs, y, n_bins))
 
 

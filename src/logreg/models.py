@@ -40,6 +40,7 @@ __all__ = [
     "SoftmaxRegression",
 ]
 
+#: The names the ``solver`` parameter accepts (the solvers are in logreg.solvers).
 SOLVERS = tuple(_SOLVER_FUNCS)
 _DTYPES = [np.float64, np.float32]
 

@@ -34,6 +34,8 @@ _GAP = 1e-6
 class Separation(NamedTuple):
     """The answer of :func:`check_separation`.
 
+    Attributes
+    ----------
     kind : {"complete", "quasi-complete", "overlap"}
     direction : ndarray of shape (n_classes, n_features + fit_intercept) or None
         A direction ``D`` (row ``k`` is ``d_k``, its intercept last) along which the loss falls

@@ -218,6 +218,14 @@ def test_a_theory_page_reads_like_the_website(chromium, lab):
         text = _markdown_text(page)
         for raw in ("{prf:", "{ref}", "{eval}", "{glue", ")=\n", "```"):
             assert raw not in text, f"raw MyST source {raw!r} shown"
+        # A link to the API reference (tools/api_links.py) shows as a link with its text, where a
+        # Sphinx role such as {py:func} would be an unknown role shown raw.
+        api_links = re.findall(r"\[`([^`]+)`\]\(#(logreg\.[\w.]+)\)", markdown)
+        assert api_links, "the page has no link to the API reference"
+        for label, target in api_links:
+            link = page.locator(f'.jp-NotebookPanel .myst a[href="#{target}"]')
+            assert link.count() >= 1 and link.first.inner_text() == label, (label, target)
+        assert "](#logreg" not in text
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "jupyterlab_theory_page.png"))
 

@@ -1,5 +1,6 @@
 """The Sphinx extension that builds the website (named in ``_config.yml``, ``extra_extensions``).
 
+- ``api_reference``: the settings of the API reference (book/api), autodoc on the library;
 - ``eval_role``: the ``{eval}`` role, which pastes a glued value on the website;
 - ``offline_site``: no script from another site, no console error;
 - ``site_layout``: the reading layout (math, figures, print) and the favicon;

@@ -1,0 +1,170 @@
+"""The API reference (book/api): a page per public module, an entry per public name, and links.
+
+The pages are built here on their own with Sphinx (a few seconds), with the book's settings for
+them (logreg_book.sphinx.api_reference) and its strictness (-n -W): the whole book is not needed.
+The pages' links to the entries are checked by tools/api_links.py, which also writes them.
+"""
+
+import importlib.util
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from sphinx.util.inventory import InventoryFile
+
+from logreg_book.sphinx.api_reference import EXTERNAL
+
+ROOT = Path(__file__).resolve().parents[2]
+API = ROOT / "book" / "api"
+CONF = """\
+extensions = ["myst_parser", "logreg_book.sphinx.api_reference"]
+nitpicky = True
+root_doc = "_root"
+"""
+
+
+def _load_tool():
+    spec = importlib.util.spec_from_file_location("api_links", ROOT / "tools" / "api_links.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+api_links = _load_tool()
+
+
+def _build(tmp_path, extra=None):
+    """Build book/api (and ``extra`` pages: name -> text) strictly; return (exit code, log, out)."""
+    src = tmp_path / "src"
+    shutil.copytree(API, src)
+    (src / "conf.py").write_text(CONF)
+    # In the book, _toc.yml places the pages; here a hidden toctree does.
+    pages = sorted(p.stem for p in src.glob("*.md")) + [Path(n).stem for n in extra or {}]
+    (src / "_root.md").write_text("```{toctree}\n:hidden:\n\n" + "\n".join(pages) + "\n```\n")
+    for name, text in (extra or {}).items():
+        (src / name).write_text(text)
+    out = tmp_path / "html"
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-n", "-W", "--keep-going", "-b", "html"]
+        + [str(src), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return result.returncode, result.stdout + result.stderr, out
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    code, log, out = _build(tmp_path_factory.mktemp("api"))
+    assert code == 0, f"the API pages do not build cleanly:\n{log}"
+    with (out / "objects.inv").open("rb") as f:
+        inventory = InventoryFile.load(f, "", lambda base, uri: uri)
+    # name -> the page and anchor of its entry
+    return out, {name: e[2] for kind, entries in inventory.items() for name, e in entries.items()}
+
+
+def _page_modules():
+    """Module documented by each page of book/api, from its automodule directive."""
+    pages = {}
+    for path in sorted(API.glob("*.md")):
+        found = re.findall(r"^\.\. automodule:: (\S+)", path.read_text(), flags=re.M)
+        if found:
+            pages[path.stem] = found[0]
+    return pages
+
+
+def test_every_public_module_has_a_page_in_the_table_of_contents():
+    pages = _page_modules()
+    assert sorted(pages.values()) == sorted(api_links.public_modules()), (
+        "book/api should have one page per public module of logreg"
+    )
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    index = next(
+        c for part in toc["parts"] for c in part["chapters"] if c["file"] == "book/api/index"
+    )
+    assert sorted(s["file"] for s in index["sections"]) == [f"book/api/{p}" for p in pages]
+    listed = re.findall(r"^   (logreg\.\w+)$", (API / "index.md").read_text(), flags=re.M)
+    assert sorted(listed) == sorted(pages.values()), "book/api/index.md lists every module"
+
+
+def test_every_public_name_has_an_entry(built):
+    out, entries = built
+    modules = api_links.public_modules()
+    missing = []
+    for modname, module in modules.items():
+        assert modname in entries, f"no entry for the module {modname}"
+        for name in module.__all__:
+            target = api_links.entry(getattr(module, name), name, modules)
+            if target not in entries:
+                missing.append(f"{modname}.{name} (expected the entry {target})")
+    assert not missing, f"names in __all__ without an entry: {missing}"
+    # An entry is its module's page, with the docstring's text on it.
+    assert entries["logreg.functions.softmax"].startswith("functions.html#")
+    page = (out / "functions.html").read_text()
+    assert 'id="logreg.functions.softmax"' in page and "never overflow" in page
+
+
+@pytest.mark.parametrize(
+    "kind, text",
+    [
+        ("link in prose", "[`softmax`](#logreg.functions.no_such_function)"),
+        ("role", "{py:func}`logreg.functions.no_such_function`"),
+        (
+            "docstring",
+            "```{eval-rst}\n.. autofunction:: logreg.functions.softmax\n   :no-index:\n\n"
+            "   See :func:`logreg.functions.no_such_function`.\n```",
+        ),
+    ],
+)
+def test_a_broken_reference_fails_the_strict_build(tmp_path, kind, text):
+    code, log, _ = _build(tmp_path, {"broken.md": f"# Broken\n\n{text}\n"})
+    assert code != 0, f"a broken {kind} built without an error"
+    assert "no_such_function" in log and "broken" in log, log
+
+
+def test_references_to_other_libraries_are_ignored_but_not_the_library():
+    def ignored(target):
+        return any(re.fullmatch(pattern, target) for _, pattern in EXTERNAL)
+
+    assert ignored("numpy.ndarray") and ignored("ValueError") and ignored("int")
+    assert not ignored("logreg.functions.no_such_function") and not ignored("softmax")
+
+
+def test_every_pages_first_mention_of_a_library_name_links_to_its_entry():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "api_links.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, (
+        result.stdout + result.stderr + "\nrun: python tools/api_links.py"
+    )
+
+
+def test_the_link_check_finds_and_fixes_first_mentions():
+    names = api_links.catalog()
+    cells = [
+        (0, "## `softmax` in a heading\n\nscikit-learn's `LogisticRegression` is another class."),
+        (1, "```python\nlogreg.softmax(z)\n```\nThe library's `logreg.softmax` and `softmax`."),
+        (
+            2,
+            "Then [`LogisticRegression(alpha=1)`](#logreg.losses.LogisticRegression), {eval}`x`.",
+        ),
+        (3, "Later `logreg.softmax` again, and `newton-cg`, `n_samples`."),
+    ]
+    new, problems = api_links.link_first_mentions(cells, names)
+    assert new[0] == cells[0][1], "headings and other libraries' names are left alone"
+    assert new[1].endswith(
+        "The library's [`logreg.softmax`](#logreg.functions.softmax) and `softmax`."
+    )
+    assert new[1].startswith("```python\nlogreg.softmax(z)\n```"), "code blocks are left alone"
+    assert "[`LogisticRegression(alpha=1)`](#logreg.models.LogisticRegression)" in new[2]
+    assert new[3] == cells[3][1], "later mentions and non-names are left alone"
+    assert len(problems) == 2 and all(p.startswith(("cell 1", "cell 2")) for p in problems)
+    # Once fixed, nothing is reported.
+    assert api_links.link_first_mentions(list(enumerate(new)), names)[1] == []
