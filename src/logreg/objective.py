@@ -8,113 +8,27 @@ and ``omega_i = s_i c_i / sum_j s_j`` (sample weights ``s``, class weights ``c``
 weights), so that integer sample weights are the same as repeated rows and ``alpha = 1 / (C *
 sum_j s_j)`` in scikit-learn's terms. Intercepts are never penalized.
 
-As in scikit-learn's ``_linear_loss.py``, a *pointwise* loss in the logits (:class:`Multinomial`,
-:class:`Binomial`) gives the value, ``dloss/dz`` and the curvature ``d^2 loss/dz^2 = diag(a) -
-q q^T``; :class:`Objective` composes it with ``X``, the weights ``omega`` and the L2 term. The
-parameters are one flat float64 vector ``theta``: ``W`` row by row, then ``b``. ``X`` keeps its
-dtype (float32 or float64, dense or scipy.sparse CSR): the weights are cast to it for each product.
-Logits are held as (n_outputs, n_samples), so that each reduction over classes reads contiguous
-rows. The chapters derive what is computed here: the gradient (thm-ce-gradient,
-thm-bce-gradient), the Hessian (thm-ce-hessian), Böhning's bound (prop-bohning: the stopping
-test's scale and a preconditioner) and the bound on the data gradient (prop-l2-blowup).
+As in scikit-learn's ``_linear_loss.py``, a *pointwise* loss in the logits
+(:class:`~logreg.pointwise.Multinomial` or :class:`~logreg.pointwise.Binomial`) gives the value,
+``dloss/dz`` and the curvature ``d^2 loss/dz^2 = diag(a) - q q^T``; :class:`Objective` composes it
+with ``X``, the weights ``omega`` and the L2 term. The parameters are one flat float64 vector
+``theta``: ``W`` row by row, then ``b``. ``X`` keeps its dtype (float32 or float64, dense or
+scipy.sparse CSR): the weights are cast to it for each product. Logits are held as (n_outputs,
+n_samples), so that each reduction over classes reads contiguous rows. The chapters derive what
+is computed here: the gradient (thm-ce-gradient, thm-bce-gradient), the Hessian (thm-ce-hessian),
+Böhning's bound (prop-bohning: the stopping test's scale and a preconditioner) and the bound on
+the data gradient (prop-l2-blowup).
 """
 
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["Binomial", "BinaryObjective", "Multinomial", "Objective", "SoftmaxObjective"]
+from .pointwise import Binomial, Multinomial
+
+__all__ = ["BinaryObjective", "Objective", "SoftmaxObjective"]
 
 BLOCK_ELEMENTS = 1 << 18  # rows x columns held at once while accumulating a Gram matrix or Hessian
 KRONECKER_MAX = 600  # largest n_features + 1 for which the preconditioner uses the Gram matrix
-
-
-class Multinomial:
-    """Softmax cross-entropy in the logits, ``loss(z, y) = logsumexp(z) - y . z``.
-
-    Targets are class indices of shape (n_samples,) or distributions of shape (n_classes,
-    n_samples) (non-negative columns summing to 1). ``dloss/dz = p - y`` (thm-ce-gradient) and
-    the curvature is ``diag(p) - p p^T`` (thm-ce-hessian), so ``a = q = p``. It is the same for
-    every equal shift of the logits (thm-shift-invariance).
-    """
-
-    label_bound = 2.0  # |p - y|^2 <= 2 for two distributions (prop-l2-blowup)
-    label_curvature = 0.5  # the diagonal of Böhning's (1/2)(I - 11^T/K) is at most 1/2
-    shift_invariant = True
-
-    def __init__(self, n_classes):
-        self.n_outputs = int(n_classes)
-
-    def bohning(self):
-        """Böhning's bound on the curvature, ``(1/2)(I - 11^T/K)`` (prop-bohning)."""
-        K = self.n_outputs
-        return 0.5 * (np.eye(K) - np.full((K, K), 1.0 / K))
-
-    def value(self, Z, y):
-        """Per-sample losses, float64 of shape (n_samples,), from logits (n_classes, n_samples)."""
-        Z = Z - Z.max(axis=0)
-        return np.log(np.exp(Z).sum(axis=0, dtype=np.float64)) - _target_dot(Z, y)
-
-    def gradient(self, Z, y, curvature=False):
-        """Per-sample losses, ``dloss/dZ`` (computed in place of ``Z``) and ``(a, q)`` if asked."""
-        Z -= Z.max(axis=0)  # one shift serves the loss and the probabilities (cor-shift-max)
-        z_true = _target_dot(Z, y)
-        np.exp(Z, out=Z)
-        S = Z.sum(axis=0, dtype=np.float64)
-        Z /= S.astype(Z.dtype)
-        factors = (P := Z.copy(), P) if curvature else None
-        if y.ndim == 1:
-            Z[y, np.arange(len(y))] -= 1  # P - Y
-        else:
-            Z -= y
-        return np.log(S) - z_true, Z, factors
-
-    def factors(self, Z):
-        """``(a, q) = (p, p)`` in float64, for the Hessian."""
-        P = Z.astype(np.float64)
-        P -= P.max(axis=0)
-        np.exp(P, out=P)
-        P /= P.sum(axis=0)
-        # Probabilities below 1e-100 change the Hessian by less than that, but their products are
-        # subnormal numbers, on which the processor's arithmetic is many times slower.
-        P[P < 1e-100] = 0.0
-        return P, P
-
-
-class Binomial:
-    """Logistic loss in the logit, ``loss(z, y) = ln(1 + exp(-y z))`` with ``y`` in {-1, +1}.
-
-    ``dloss/dz = -y sigmoid(-y z)`` and the curvature is ``sigmoid(z) sigmoid(-z)`` whatever the
-    label (thm-bce-gradient), so ``a = s (1 - s)`` and there is no ``q``.
-    """
-
-    n_outputs = 1
-    label_bound = 1.0  # |sigmoid - label| <= 1
-    label_curvature = 0.25  # sigma (1 - sigma) <= 1/4
-    shift_invariant = False
-
-    def bohning(self):
-        return np.array([[0.25]])
-
-    def value(self, Z, y):
-        return np.logaddexp(0.0, -Z[0] * y)
-
-    def gradient(self, Z, y, curvature=False):
-        m = Z[0] * y  # margins
-        log_plus, log_minus = np.logaddexp(0.0, m), np.logaddexp(0.0, -m)
-        # sigmoid(-m) = exp(-logaddexp(0, m)) in (0, 1], and sigma(m) sigma(-m) likewise stably
-        factors = (np.exp(-log_plus - log_minus)[None, :], None) if curvature else None
-        return log_minus, (-y * np.exp(-log_plus))[None, :], factors
-
-    def factors(self, Z):
-        m = Z[0].astype(np.float64)
-        return np.exp(-np.logaddexp(0.0, m) - np.logaddexp(0.0, -m))[None, :], None
-
-
-def _target_dot(Z, y):
-    """``y_i . z_i`` per sample in float64, for indices (n,) or distributions (K, n)."""
-    if y.ndim == 1:
-        return Z[y, np.arange(len(y))].astype(np.float64)
-    return np.einsum("ki,ki->i", Z, y, dtype=np.float64)
 
 
 def _row_sq_norms(X):
@@ -246,14 +160,14 @@ class Objective:
         return self._hessp(*self.pointwise.factors(self._logits(theta, self.X)))
 
     def preconditioner(self, theta=None):
-        """The function ``g -> (A (x) X~^T diag(omega) X~ + alpha I_W)^+ g``.
+        """The function ``g -> (A (x) X~^T diag(omega) X~ + alpha I)^-1 g``.
 
         ``A`` is the ``omega``-weighted mean of the curvature in the logits at ``theta``
-        (thm-ce-hessian), or Böhning's bound when ``theta`` is None (prop-bohning); ``I_W`` is
-        the identity on the weights. Along an equal shift of every class (``A``'s null vector,
-        thm-shift-invariance) only the L2 term curves the weights and nothing curves the
-        intercepts: there the intercepts' part of the result is zero. Past ``KRONECKER_MAX``
-        features it divides by the diagonal of Böhning's bound instead.
+        (thm-ce-hessian), or Böhning's bound when ``theta`` is None (prop-bohning). Along an
+        equal shift of every class (``A``'s null vector, thm-shift-invariance) only the L2 term
+        curves the weights and nothing curves the intercepts: there the intercepts' part of the
+        result is zero. Past ``KRONECKER_MAX`` features it divides by the diagonal of Böhning's
+        bound instead.
         """
         if theta is None:
             return self._preconditioner(self.pointwise.bohning())
@@ -290,6 +204,10 @@ class Objective:
         if q is not None:
             q = q.astype(np.float64)
             A -= (q * w) @ q.T
+        if self.pointwise.shift_invariant:
+            # A 1 = 0 exactly (thm-shift-invariance), not only to the precision of float32 logits
+            C = np.eye(len(A)) - 1.0 / len(A)
+            A = C @ A @ C
         return A
 
     # -- the products with X ------------------------------------------------------------------

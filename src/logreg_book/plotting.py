@@ -11,8 +11,8 @@ import warnings
 
 import numpy as np
 
+from logreg.functional import binary_cross_entropy
 from logreg.functions import sigmoid, softmax
-from logreg.losses import binary_cross_entropy
 from logreg.models import (
     ConvergenceWarning,
     DivergenceError,
