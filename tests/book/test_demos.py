@@ -69,7 +69,7 @@ def test_cold_temperature_gives_one_hot_bars(ax):
 def test_shift_demo_changes_weights_not_probabilities(two_axes):
     model = SoftmaxRegression(alpha=1e-2).fit(XB, YB)
     for u in ([0.0, 0.0], [1.5, -2.0], [-3.0, 3.0]):
-        info = plotting.plot_shift_invariance(two_axes, XB, YB, model.coef_.T, model.intercept_, u)
+        info = plotting.plot_shift_invariance(two_axes, XB, YB, model.coef_, model.intercept_, u)
         assert info["max_difference"] < 1e-12
         shifted = info["arrows"][1]
         np.testing.assert_allclose(shifted.U, model.coef_[:, 0] - u[0])
@@ -166,7 +166,7 @@ def _overconfident():
 
 def _shift_widget():
     model = SoftmaxRegression(alpha=1e-2).fit(XB, YB)
-    return widgets.shift_widget(XB, YB, model.coef_.T, model.intercept_)
+    return widgets.shift_widget(XB, YB, model.coef_, model.intercept_)
 
 
 MOVES = {
@@ -179,7 +179,7 @@ MOVES = {
     "softmax_sigmoid": (widgets.softmax_sigmoid_widget, [("w1", 3.0), ("w2", -2.0)]),
     "landscape": (lambda: widgets.landscape_widget(X1[:, 0], Y1), [("lr", 3.0), ("lr", 20.0)]),
     "regions": (
-        lambda: widgets.regions_widget([[2.0, 0.0, 1.0], [0.0, 2.0, 1.0]], [0.0, 0.0, 0.0]),
+        lambda: widgets.regions_widget([[2.0, 0.0], [0.0, 2.0], [1.0, 1.0]], [0.0, 0.0, 0.0]),
         [("angle", -135.0), ("length", 2.5), ("bias", 1.0)],
     ),
     "calibration": (
@@ -240,7 +240,7 @@ def test_temperature_widget_sharpens_and_flattens():
 
 def test_shift_widget_difference_stays_below_1e_12_everywhere():
     model = SoftmaxRegression(alpha=1e-2).fit(XB, YB)
-    demo = widgets.shift_widget(XB, YB, model.coef_.T, model.intercept_)
+    demo = widgets.shift_widget(XB, YB, model.coef_, model.intercept_)
     for u1 in np.linspace(-3, 3, 7):
         for u2 in (-3.0, 0.0, 3.0):
             demo.controls["u1"].value = float(u1)
@@ -283,7 +283,7 @@ def test_landscape_widget_reports_the_regime():
 
 def test_regions_widget_says_when_the_last_class_cannot_win():
     # w3 = (w1 + w2) / 2 and equal intercepts: class 3 can only tie (prop-never-wins).
-    demo = widgets.regions_widget([[2.0, 0.0, 1.0], [0.0, 2.0, 1.0]], [0.0, 0.0, 0.0])
+    demo = widgets.regions_widget([[2.0, 0.0], [0.0, 2.0], [1.0, 1.0]], [0.0, 0.0, 0.0])
     assert demo.info["winners"] == [0, 1] and "never wins" in demo.readout.value
     demo.controls["bias"].value = 0.5  # now it wins a strip around the diagonal
     assert demo.info["winners"] == [0, 1, 2] and "wins somewhere" in demo.readout.value
