@@ -15,7 +15,6 @@ which computes them all (from logits, with log-sum-exp). The ``*_and_grad`` func
 import numpy as np
 
 from ._validation import as_float_array
-from .objective import BinaryObjective, SoftmaxObjective
 
 __all__ = [
     "l2_penalty",
@@ -249,11 +248,17 @@ def _theta(W, b):
 
 
 def _binary(X, y_pm, alpha):
+    # Imported here, not at the top: logreg.objective imports scipy.sparse, whose import adds
+    # warning filters, and importing logreg must change nothing (tests/book/test_hygiene.py).
+    from .objective import BinaryObjective
+
     return BinaryObjective(X, y_pm, alpha, True, np.full(X.shape[0], 1.0 / X.shape[0]))
 
 
 def _softmax(X, Y, alpha, n_classes=None):
     """Softmax regression's mean objective; ``Y`` one-hot (n, K) or class indices (n,)."""
+    from .objective import SoftmaxObjective
+
     n = X.shape[0]
     if Y.ndim == 2:
         Y, n_classes = Y.T, Y.shape[1]
