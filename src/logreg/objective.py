@@ -101,7 +101,7 @@ class Objective:
         self.n_weights = K * self.n_features
         self.size = self.n_weights + (K if fit_intercept else 0)
         self.work = {"gradient": 0.0, "hessian": 0, "hess_vec": 0}
-        self._gram = self._gram_eigen = self._scale = None
+        self._gram = self._gram_eigen = self._scale = self._grad_bound = None
 
     def __repr__(self):
         kind = type(self.pointwise).__name__
@@ -123,8 +123,10 @@ class Objective:
     @property
     def grad_bound(self):
         """``G`` with ``|gradient of the data term| <= G`` for every theta (prop-l2-blowup)."""
-        norm = np.sqrt(self.pointwise.label_bound * np.max(_row_sq_norms(self.X)))
-        return float(norm * self.weights.sum())
+        if self._grad_bound is None:  # computed on first use: only the divergence test needs it
+            norm = np.sqrt(self.pointwise.label_bound * np.max(_row_sq_norms(self.X)))
+            self._grad_bound = float(norm * self.weights.sum())
+        return self._grad_bound
 
     # -- value, gradient and the curvature at a point -------------------------------------------
 
@@ -153,7 +155,7 @@ class Objective:
         """
         self._count_gradient(None)
         loss, grad, (a, q) = self._evaluate(theta, None, True)
-        return loss, grad, self._hessp(a, q), self._preconditioner(self._label_matrix(a, q))
+        return loss, grad, self._hessp(a, q), self._preconditioner(lambda: self._label_matrix(a, q))
 
     def hessp(self, theta):
         """The function ``v -> H(theta) v`` (one logits product and one gradient product each)."""
@@ -170,9 +172,9 @@ class Objective:
         bound instead.
         """
         if theta is None:
-            return self._preconditioner(self.pointwise.bohning())
+            return self._preconditioner(self.pointwise.bohning)
         factors = self.pointwise.factors(self._logits(theta, self.X))
-        return self._preconditioner(self._label_matrix(*factors))
+        return self._preconditioner(lambda: self._label_matrix(*factors))
 
     def _evaluate(self, theta, rows, curvature):
         X, weights, w_cast = self._rows(rows)
@@ -188,8 +190,8 @@ class Objective:
             self.work["hess_vec"] += 1
             U = self._logits(v, self.X)
             R = a * U
-            if q is not None:
-                R -= q * (q * U).sum(axis=0)
+            if q is not None:  # for the softmax q is a, and sum_k q_k u_k is the column sum of R
+                R -= q * (R if q is a else q * U).sum(axis=0)
             R *= self._w_cast
             hv = self._backward(R, self.X)
             hv[: self.n_weights] += self.alpha * v[: self.n_weights]
@@ -276,21 +278,30 @@ class Objective:
             self._scale = np.maximum(scale, np.finfo(np.float64).tiny)
         return self._scale
 
-    def _preconditioner(self, A):
+    def _preconditioner(self, label_matrix):
+        """``precondition`` for the matrix ``A = label_matrix()``, formed (and eigendecomposed) on
+        the first call only: a line search evaluates points whose preconditioner is never used."""
         if self.n_features + int(self.fit_intercept) > KRONECKER_MAX:
             scale = self.curvature_scale()
             return lambda g: g / scale
-        if self._gram_eigen is None:
-            lam_x, V = np.linalg.eigh(self.gram)
-            self._gram_eigen = (np.maximum(lam_x, 0.0), V)
-        lam_x, V = self._gram_eigen
-        lam_k, U = np.linalg.eigh(A)
-        lam_k = np.maximum(lam_k, 0.0)
         K, d, alpha = self.n_outputs, self.n_features, self.alpha
-        denominator = np.maximum(lam_k[:, None] * lam_x[None, :] + alpha, 1e-12 * lam_x.max())
-        flat = lam_k <= 1e-12 * max(lam_k.max(), 1e-300)
+        factors = []
+
+        def kronecker_factors():
+            if self._gram_eigen is None:  # the Gram matrix's part is the same at every point
+                lam_x, V = np.linalg.eigh(self.gram)
+                self._gram_eigen = (np.maximum(lam_x, 0.0), V)
+            lam_x, V = self._gram_eigen
+            lam_k, U = np.linalg.eigh(label_matrix())
+            lam_k = np.maximum(lam_k, 0.0)
+            denominator = np.maximum(lam_k[:, None] * lam_x[None, :] + alpha, 1e-12 * lam_x.max())
+            flat = lam_k <= 1e-12 * max(lam_k.max(), 1e-300)
+            return U, V, denominator, flat
 
         def precondition(g):
+            if not factors:
+                factors.extend(kronecker_factors())
+            U, V, denominator, flat = factors
             G = g[: self.n_weights].reshape(K, d)
             if self.fit_intercept:
                 G = np.column_stack([G, g[self.n_weights :]])
