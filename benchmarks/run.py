@@ -32,7 +32,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 import logreg
 from logreg import SoftmaxRegression
-from logreg.objectives import SoftmaxObjective
+from logreg.objective import SoftmaxObjective
 
 REL_GAP = 1e-6
 THREADS = (1, None)  # one thread, and the default

@@ -46,7 +46,7 @@ def demos():
     )
     yield (
         "3. shift-invariance (u1)",
-        widgets.shift_widget(X, y, model.coef_.T, model.intercept_),
+        widgets.shift_widget(X, y, model.coef_, model.intercept_),
         "u1",
         sweep,
         50,

@@ -1,7 +1,8 @@
 """logreg: the NumPy library behind the book *Logistic Regression: From Binary to Multi-Class*.
 
-``logreg.functions`` holds the sigmoid/softmax family, ``logreg.losses`` the losses with their
-gradients and Hessians, ``logreg.objectives`` the objective every solver minimizes,
+``logreg.functions`` holds the sigmoid/softmax family, ``logreg.objective`` the objective (loss,
+gradient, Hessian-vector products, Hessian, preconditioner) that every solver minimizes,
+``logreg.functional`` the book's losses, gradients and Hessians as functions of ``(W, b)``,
 ``logreg.solvers`` the solvers (one module each) and ``logreg.models`` the scikit-learn estimators
 ``LogisticRegression`` and ``SoftmaxRegression``. Importing the package has no side effects: it
 does not touch matplotlib, warning filters or any random state. The estimators (and the warnings
@@ -9,8 +10,7 @@ and errors they raise) are loaded on first use, because they import scikit-learn
 adds a warning filter for its modules.
 """
 
-from .functions import log_sigmoid, log_softmax, logsumexp, one_hot, sigmoid, softmax
-from .losses import (
+from .functional import (
     binary_cross_entropy,
     binary_cross_entropy_and_grad,
     l2_penalty,
@@ -21,6 +21,7 @@ from .losses import (
     softmax_cross_entropy_and_grad,
     softmax_cross_entropy_hessian,
 )
+from .functions import log_sigmoid, log_softmax, logsumexp, one_hot, sigmoid, softmax
 
 __version__ = "0.2.0"
 

@@ -7,7 +7,7 @@ float32, feature names remembered and checked), learned attributes end in ``_``,
 any values, and ``predict_proba`` columns follow ``classes_``. They work inside Pipeline,
 GridSearchCV, cross_val_score, CalibratedClassifierCV, OneVsRestClassifier and the rest.
 
-The objective (``logreg.objectives``) is, exactly,
+The objective (``logreg.objective``) is, exactly,
 
     sum_i omega_i * loss_i + (alpha / 2) * ||W||_F^2,   omega_i = s_i c_i / sum_j s_j
 
@@ -27,7 +27,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 
 from .exceptions import ConvergenceWarning, DivergenceError, NotFittedError, SeparationWarning
 from .functions import log_sigmoid, log_softmax, sigmoid, softmax
-from .objectives import BinaryObjective, SoftmaxObjective
+from .objective import BinaryObjective, SoftmaxObjective
 from .solvers import SOLVERS as _SOLVER_FUNCS
 
 __all__ = [
@@ -217,8 +217,8 @@ class _LinearClassifier(ClassifierMixin, BaseEstimator):
             return float(self.lr)
         if self.solver not in ("gd", "sgd"):
             return 1.0
-        gram = obj.gram
-        return 1.0 / (obj._label_curvature * float(np.linalg.eigvalsh(gram)[-1]) + obj.alpha)
+        top = float(np.linalg.eigvalsh(obj.gram)[-1])
+        return 1.0 / (obj.pointwise.label_curvature * top + obj.alpha)
 
     def _warm_theta(self, obj, classes):
         if not hasattr(self, "coef_") or not np.array_equal(

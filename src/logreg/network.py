@@ -4,9 +4,10 @@ Chapter "Toward deep learning" (``book/training/learning_features.ipynb``)
 derives the backward pass below by hand; ``tests/library/test_network.py`` checks it
 against finite differences.
 
-Notation: ``H = tanh(X @ W1 + b1)`` (the hidden representation, one row per
-sample), ``Z = H @ W2 + b2`` (the logits), ``P = softmax(Z)``. The objective is
-the mean cross-entropy plus ``(alpha/2) * (||W1||^2 + ||W2||^2)``.
+Notation: each layer's weights hold a row per output, as ``coef_`` does:
+``H = tanh(X @ W1.T + b1)`` (the hidden representation, one row per sample),
+``Z = H @ W2.T + b2`` (the logits), ``P = softmax(Z)``. The objective is the mean
+cross-entropy plus ``(alpha/2) * (||W1||^2 + ||W2||^2)``.
 """
 
 import numbers
@@ -17,8 +18,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .exceptions import DivergenceError
+from .functional import softmax_cross_entropy_and_grad
 from .functions import softmax
-from .losses import softmax_cross_entropy_and_grad
 
 __all__ = ["TwoLayerClassifier", "network_loss_and_grad"]
 
@@ -28,8 +29,8 @@ def network_loss_and_grad(params, X, Y, alpha=0.0):
 
     Parameters
     ----------
-    params : dict with "W1" (n_features, n_hidden), "b1" (n_hidden,),
-        "W2" (n_hidden, n_classes), "b2" (n_classes,)
+    params : dict with "W1" (n_hidden, n_features), "b1" (n_hidden,),
+        "W2" (n_classes, n_hidden), "b2" (n_classes,)
     X : ndarray of shape (n_samples, n_features)
     Y : ndarray of shape (n_samples, n_classes), one-hot
     alpha : float >= 0
@@ -40,13 +41,13 @@ def network_loss_and_grad(params, X, Y, alpha=0.0):
     grads : dict with the same keys and shapes as ``params``
     """
     W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
-    H = np.tanh(X @ W1 + b1)
+    H = np.tanh(X @ W1.T + b1)
     # The output layer is softmax regression on H: reuse its loss and gradient.
     loss, gW2, gb2 = softmax_cross_entropy_and_grad(W2, b2, H, Y, alpha, check_input=False)
-    # Backward pass. dL/dZ = (P - Y)/n, so dL/dH = dL/dZ @ W2^T; tanh' = 1 - tanh^2.
-    G_Z = (softmax(H @ W2 + b2) - Y) / X.shape[0]
-    G_pre = (G_Z @ W2.T) * (1.0 - H**2)
-    gW1 = X.T @ G_pre + alpha * W1
+    # Backward pass. dL/dZ = (P - Y)/n, so dL/dH = dL/dZ @ W2; tanh' = 1 - tanh^2.
+    G_Z = (softmax(H @ W2.T + b2) - Y) / X.shape[0]
+    G_pre = (G_Z @ W2) * (1.0 - H**2)
+    gW1 = G_pre.T @ X + alpha * W1
     gb1 = G_pre.sum(axis=0)
     loss += 0.5 * alpha * float(np.vdot(W1, W1))
     return loss, {"W1": gW1, "b1": gb1, "W2": gW2, "b2": gb2}
@@ -99,10 +100,14 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
                 raise ValueError(f"{name} must be an int >= 1; received {value!r}")
         rng = np.random.default_rng(self.random_state)
         n_features, K = X.shape[1], len(classes)
+        # Drawn column by column (then transposed), so that a seed gives the same network as
+        # when the weights were stored with a column per output.
+        W1 = rng.normal(scale=1.0 / np.sqrt(n_features), size=(n_features, self.n_hidden))
+        W2 = rng.normal(scale=1.0 / np.sqrt(self.n_hidden), size=(self.n_hidden, K))
         params = {
-            "W1": rng.normal(scale=1.0 / np.sqrt(n_features), size=(n_features, self.n_hidden)),
+            "W1": W1.T.copy(),
             "b1": np.zeros(self.n_hidden),
-            "W2": rng.normal(scale=1.0 / np.sqrt(self.n_hidden), size=(self.n_hidden, K)),
+            "W2": W2.T.copy(),
             "b2": np.zeros(K),
         }
         Y = np.zeros((X.shape[0], K))
@@ -124,15 +129,15 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def hidden(self, X):
-        """The learned representation ``tanh(X @ W1 + b1)``: shape (n_samples, n_hidden)."""
+        """The learned representation ``tanh(X @ W1.T + b1)``: shape (n_samples, n_hidden)."""
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
-        return np.tanh(X @ self.params_["W1"] + self.params_["b1"])
+        return np.tanh(X @ self.params_["W1"].T + self.params_["b1"])
 
     def predict_proba(self, X):
         """Class probabilities, columns in the order of ``classes_``."""
         H = self.hidden(X)
-        return softmax(H @ self.params_["W2"] + self.params_["b2"])
+        return softmax(H @ self.params_["W2"].T + self.params_["b2"])
 
     def predict(self, X):
         """Predicted labels, taken from ``classes_``."""

@@ -20,13 +20,13 @@ __all__ = [
 
 def _check(W, b):
     W, b = np.asarray(W, float), np.asarray(b, float)
-    if W.ndim != 2 or b.shape != (W.shape[1],):
+    if W.ndim != 2 or b.shape != (W.shape[0],):
         raise ValueError(
-            f"expected W of shape (n_features, n_classes) and b of shape (n_classes,); "
+            f"expected W of shape (n_classes, n_features) and b of shape (n_classes,); "
             f"received W of shape {W.shape} and b of shape {b.shape}"
         )
-    if W.shape[1] < 2:
-        raise ValueError(f"expected at least 2 classes; received {W.shape[1]}")
+    if W.shape[0] < 2:
+        raise ValueError(f"expected at least 2 classes; received {W.shape[0]}")
     return W, b
 
 
@@ -35,7 +35,8 @@ def pairwise_boundary(W, b, i, j):
 
     Parameters
     ----------
-    W : ndarray of shape (n_features, n_classes)
+    W : ndarray of shape (n_classes, n_features)
+        A row ``w_k`` per class (``coef_``).
     b : ndarray of shape (n_classes,)
     i, j : int
         Two different classes.
@@ -50,7 +51,7 @@ def pairwise_boundary(W, b, i, j):
     W, b = _check(W, b)
     if i == j:
         raise ValueError(f"expected two different classes; received i = j = {i}")
-    return W[:, i] - W[:, j], float(b[i] - b[j])
+    return W[i] - W[j], float(b[i] - b[j])
 
 
 def region_margin(W, b, k):
@@ -67,7 +68,8 @@ def region_margin(W, b, k):
 
     Parameters
     ----------
-    W : ndarray of shape (n_features, n_classes)
+    W : ndarray of shape (n_classes, n_features)
+        A row ``w_k`` per class (``coef_``).
     b : ndarray of shape (n_classes,)
     k : int
 
@@ -76,7 +78,7 @@ def region_margin(W, b, k):
     float
     """
     W, b = _check(W, b)
-    d, n_classes = W.shape
+    n_classes, d = W.shape
     scale = _scale(W, b)
     if scale == 0:
         return 0.0  # every logit is 0 everywhere: every class ties with every other
@@ -85,7 +87,7 @@ def region_margin(W, b, k):
     if not others:
         return scale  # every class has class k's logits: its region is the whole space
     # variables (x, t); maximize t subject to (w_j - w_k) . x + t <= b_k - b_j for j != k
-    A = np.column_stack([(W[:, others] - W[:, [k]]).T, np.ones(len(others))])
+    A = np.column_stack([W[others] - W[k], np.ones(len(others))])
     rhs = b[k] - b[others]
     bounds = [(None, None)] * d + [(None, 1.0)]
     result = linprog(np.r_[np.zeros(d), -1.0], A_ub=A, b_ub=rhs, bounds=bounds, method="highs")
@@ -100,14 +102,14 @@ def winning_classes(W, b, tol=1e-9):
     scale). Classes with identical weights and intercepts are listed together."""
     W, b = _check(W, b)
     threshold = tol * _scale(W, b)
-    return [k for k in range(W.shape[1]) if region_margin(W, b, k) > threshold]
+    return [k for k in range(W.shape[0]) if region_margin(W, b, k) > threshold]
 
 
 def duplicate_classes(W, b):
     """Pairs ``(j, k)``, ``j < k``, of classes with the same weights and intercept: they tie
     everywhere, and ``argmax`` (``predict``) always reports ``j``."""
     W, b = _check(W, b)
-    n_classes = W.shape[1]
+    n_classes = W.shape[0]
     return [(j, k) for j in range(n_classes) for k in range(j + 1, n_classes) if _same(W, b, j, k)]
 
 
@@ -116,4 +118,4 @@ def _scale(W, b):
 
 
 def _same(W, b, j, k):
-    return bool(np.array_equal(W[:, j], W[:, k]) and b[j] == b[k])
+    return bool(np.array_equal(W[j], W[k]) and b[j] == b[k])

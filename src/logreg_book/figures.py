@@ -24,7 +24,8 @@ def plot_decision_regions(ax, W, b, X=None, y=None, lim=4.0, n=240, arrows=True)
     Parameters
     ----------
     ax : matplotlib Axes
-    W : ndarray of shape (2, n_classes)
+    W : ndarray of shape (n_classes, 2)
+        A row ``w_k`` per class (``coef_``).
     b : ndarray of shape (n_classes,)
     X : ndarray of shape (n_samples, 2), optional
         Points to draw, coloured by ``y``.
@@ -47,36 +48,36 @@ def plot_decision_regions(ax, W, b, X=None, y=None, lim=4.0, n=240, arrows=True)
 
     W, b = np.asarray(W, float), np.asarray(b, float)
     regions.duplicate_classes(W, b)  # validates the shapes
-    if W.shape[0] != 2:
-        raise ValueError(f"expected 2 features to draw; received W with {W.shape[0]} rows")
+    if W.shape[1] != 2:
+        raise ValueError(f"expected 2 features to draw; received W with {W.shape[1]} columns")
     ticks = np.linspace(-lim, lim, n)
     xx, yy = np.meshgrid(ticks, ticks)
-    predicted = np.argmax(np.column_stack([xx.ravel(), yy.ravel()]) @ W + b, axis=1).reshape(n, n)
-    colors = np.array([to_rgb(class_color(k)) for k in range(W.shape[1])])
+    predicted = np.argmax(np.column_stack([xx.ravel(), yy.ravel()]) @ W.T + b, axis=1).reshape(n, n)
+    colors = np.array([to_rgb(class_color(k)) for k in range(W.shape[0])])
     ax.imshow(
         1 - 0.45 * (1 - colors[predicted]),
         origin="lower",
         extent=(-lim, lim, -lim, lim),
         interpolation="nearest",
     )
-    for i in range(W.shape[1]):
-        for j in range(i + 1, W.shape[1]):
+    for i in range(W.shape[0]):
+        for j in range(i + 1, W.shape[0]):
             normal, offset = regions.pairwise_boundary(W, b, i, j)
             _line(ax, normal, offset, lim)
     if X is not None:
         ax.scatter(X[:, 0], X[:, 1], c=[class_color(c) for c in y], s=8, linewidths=0)
     if arrows:
-        for k in range(W.shape[1]):
+        for k in range(W.shape[0]):
             ax.annotate(
                 "",
-                xy=W[:, k],
+                xy=W[k],
                 xytext=(0, 0),
                 arrowprops={"arrowstyle": "-|>", "color": class_color(k), "lw": 2},
             )
     ax.set_xlim(-lim, lim)
     ax.set_ylim(-lim, lim)
     ax.set_aspect("equal")
-    margins = [regions.region_margin(W, b, k) for k in range(W.shape[1])]
+    margins = [regions.region_margin(W, b, k) for k in range(W.shape[0])]
     winners = regions.winning_classes(W, b)
     title = f"classes that can win: {', '.join(str(k + 1) for k in winners)}"
     twins = regions.duplicate_classes(W, b)

@@ -11,8 +11,8 @@ import warnings
 
 import numpy as np
 
+from logreg.functional import binary_cross_entropy
 from logreg.functions import sigmoid, softmax
-from logreg.losses import binary_cross_entropy
 from logreg.models import (
     ConvergenceWarning,
     DivergenceError,
@@ -127,7 +127,7 @@ def plot_softmax_temperature(ax, logits, temperature):
 def shift_difference(W, b, u, grid):
     """Largest change in any probability on ``grid`` when every w_k is shifted by ``-u``."""
     W, u = np.asarray(W, float), np.asarray(u, float)
-    return float(np.abs(softmax(grid @ (W - u[:, None]) + b) - softmax(grid @ W + b)).max())
+    return float(np.abs(softmax(grid @ (W - u).T + b) - softmax(grid @ W.T + b)).max())
 
 
 def plot_shift_invariance(axes, X, y, W, b, u, reach=None):
@@ -138,7 +138,8 @@ def plot_shift_invariance(axes, X, y, W, b, u, reach=None):
     ----------
     axes : pair of matplotlib Axes
     X : ndarray of shape (n_samples, 2)
-    W : ndarray of shape (2, n_classes)
+    W : ndarray of shape (n_classes, 2)
+        A row ``w_k`` per class (``coef_``).
     b : ndarray of shape (n_classes,)
     u : array_like of shape (2,)
     reach : float, optional
@@ -150,15 +151,15 @@ def plot_shift_invariance(axes, X, y, W, b, u, reach=None):
     """
     ax_w, ax_p = axes
     W, u = np.asarray(W, float), np.asarray(u, float)
-    shifted = W - u[:, None]
-    colors = [class_color(k) for k in range(W.shape[1])]
-    zeros = np.zeros(W.shape[1])
+    shifted = W - u
+    colors = [class_color(k) for k in range(W.shape[0])]
+    zeros = np.zeros(W.shape[0])
     arrows = [
         ax_w.quiver(
             zeros,
             zeros,
-            W[0],
-            W[1],
+            W[:, 0],
+            W[:, 1],
             color=colors,
             alpha=0.3,
             angles="xy",
@@ -169,8 +170,8 @@ def plot_shift_invariance(axes, X, y, W, b, u, reach=None):
         ax_w.quiver(
             zeros,
             zeros,
-            shifted[0],
-            shifted[1],
+            shifted[:, 0],
+            shifted[:, 1],
             color=colors,
             angles="xy",
             scale_units="xy",
@@ -185,7 +186,7 @@ def plot_shift_invariance(axes, X, y, W, b, u, reach=None):
     ax_w.set_aspect("equal")
     ax_w.set_title("weights $w_k - u$ (faint: $w_k$)")
     xx, yy, grid = grid_for(X, 60)
-    P = softmax(grid @ shifted + b)
+    P = softmax(grid @ shifted.T + b)
     surface = ax_p.imshow(
         _class_image(P, xx.shape),
         origin="lower",

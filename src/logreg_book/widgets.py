@@ -105,7 +105,8 @@ def temperature_widget(logits=(2.0, 1.0, 0.5, -1.0), temperature=1.0):
 
 
 def shift_widget(X, y, W, b):
-    """Sliders for the shift u = (u1, u2) subtracted from every weight vector."""
+    """Sliders for the shift u = (u1, u2) subtracted from every weight vector (every row of
+    ``W``, of shape (n_classes, 2))."""
     X, W, b = np.asarray(X, float), np.asarray(W, float), np.asarray(b, float)
     controls = {"u1": _slider("u1", 0.0, -3, 3, 0.1), "u2": _slider("u2", 0.0, -3, 3, 0.1)}
 
@@ -221,20 +222,21 @@ def landscape_widget(x, y, lr=0.5, n_iter=30):
 
 
 def regions_widget(W, b, X=None, y=None, lim=4.0):
-    """The decision regions of a linear K-class model, with sliders for the last class's
-    weight vector (angle in degrees and length) and intercept."""
+    """The decision regions of a linear K-class model (``W`` of shape (n_classes, 2), a row per
+    class), with sliders for the last class's weight vector (angle in degrees and length) and
+    intercept."""
     W, b = np.array(W, float), np.array(b, float)
-    last = W[:, -1]
+    last = W[-1]
     controls = {
         "angle": _slider("angle", float(np.degrees(np.arctan2(last[1], last[0]))), -180, 180, 5),
         "length": _slider("length", float(np.hypot(*last)), 0, 4, 0.1),
         "bias": _slider("bias", float(b[-1]), -4, 4, 0.1),
     }
-    K = W.shape[1]
+    K = W.shape[0]
 
     def draw(axes, angle, length, bias):
         moved = W.copy()
-        moved[:, -1] = length * np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle))])
+        moved[-1] = length * np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle))])
         intercepts = np.r_[b[:-1], bias]
         info = figures.plot_decision_regions(axes[0], moved, intercepts, X, y, lim=lim, n=160)
         wins, margin = (K - 1) in info["winners"], info["margins"][K - 1]

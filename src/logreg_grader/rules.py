@@ -10,7 +10,8 @@ values from the instructor's notebook run the same way (``probes``):
 - ``{"kind": "sympy", "name": N, "contains": [symbols]}``: SymPy expressions (or lists of them)
   that SymPy shows to be equal, each containing the named symbols;
 - ``{"kind": "accuracy", "weights": W, "intercepts": b, "inputs": X, "labels": y, "min": m}``:
-  the student's ``W``, ``b`` classify the reference's ``X`` with accuracy at least ``m``;
+  the student's ``W`` (a row per class, as ``coef_``) and ``b`` classify the reference's ``X``
+  with accuracy at least ``m``;
 - ``{"kind": "counterexample", "point": P, "lhs": L, "rhs": R}``: the student's point (values
   for symbols) separates the reference's two expressions.
 
@@ -77,14 +78,14 @@ def _accuracy(rule, student, reference):
     b = _array(_value(student, rule["intercepts"], "your"), rule["intercepts"])
     X = _array(_value(reference, rule["inputs"], "reference"), rule["inputs"])
     y = _array(_value(reference, rule["labels"], "reference"), rule["labels"])
-    if W.ndim != 2 or W.shape[0] != X.shape[1] or b.shape != (W.shape[1],):
+    if W.ndim != 2 or W.shape[1] != X.shape[1] or b.shape != (W.shape[0],):
         return False, (
             f"{rule['weights']} has shape {W.shape} and {rule['intercepts']} {b.shape}; expected "
-            f"({X.shape[1]}, n_classes) and (n_classes,)"
+            f"(n_classes, {X.shape[1]}) and (n_classes,)"
         )
     if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
         return False, "the weights contain NaN or infinity"
-    accuracy = float(np.mean(np.argmax(X @ W + b, axis=1) == y))
+    accuracy = float(np.mean(np.argmax(X @ W.T + b, axis=1) == y))
     ok = accuracy >= rule["min"]
     return ok, f"test accuracy {accuracy:.3f} is below {rule['min']}"
 

@@ -34,7 +34,7 @@ def full_draw(demo):
 
 def _shift_widget():
     model = SoftmaxRegression(alpha=1e-2).fit(XB, YB)
-    return widgets.shift_widget(XB, YB, model.coef_.T, model.intercept_)
+    return widgets.shift_widget(XB, YB, model.coef_, model.intercept_)
 
 
 MOVES = {
@@ -47,7 +47,7 @@ MOVES = {
     "softmax_sigmoid": (widgets.softmax_sigmoid_widget, [("w1", 3.0), ("w2", -2.0)]),
     "landscape": (lambda: widgets.landscape_widget(X1[:, 0], Y1), [("lr", 3.0), ("lr", 20.0)]),
     "regions": (
-        lambda: widgets.regions_widget([[2.0, 0.0, 1.0], [0.0, 2.0, 1.0]], [0.0, 0.0, 0.0]),
+        lambda: widgets.regions_widget([[2.0, 0.0], [0.0, 2.0], [1.0, 1.0]], [0.0, 0.0, 0.0]),
         [("angle", -135.0), ("length", 2.5), ("bias", 1.0)],
     ),
     "calibration": (

@@ -12,7 +12,7 @@ def params(model):
     """The fitted weights in the layout ``plot_decision_regions`` and ``logreg.regions`` take.
 
     The only place the tests name that layout, so that a change of it is one line here."""
-    return model.coef_.T, model.intercept_
+    return model.coef_, model.intercept_
 
 
 def fitted(n_classes, n_features=2):

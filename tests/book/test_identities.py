@@ -173,17 +173,17 @@ def test_gaussian_prior_is_the_l2_penalty():  # thm-map-l2, cor-map-centred
     sigma, d, K = 0.8, 3, 4
 
     def neg_log_posterior(theta):
-        W, b = theta[: d * K].reshape(d, K), theta[d * K :]
+        W, b = theta[: K * d].reshape(K, d), theta[K * d :]
         return -(
-            log_softmax(X @ W + b, axis=1)[np.arange(60), y].sum()
+            log_softmax(X @ W.T + b, axis=1)[np.arange(60), y].sum()
             + norm.logpdf(W, scale=sigma).sum()
         )
 
     W_map = minimize(neg_log_posterior, np.zeros(d * K + K), method="L-BFGS-B",
-                     options={"gtol": 1e-10, "ftol": 1e-15}).x[: d * K].reshape(d, K)  # fmt: skip
+                     options={"gtol": 1e-10, "ftol": 1e-15}).x[: K * d].reshape(K, d)  # fmt: skip
     model = SoftmaxRegression(alpha=1 / (60 * sigma**2), tol=1e-10).fit(X, y)
-    assert np.abs(W_map - model.coef_.T).max() < 1e-4
-    assert np.abs(W_map.sum(axis=1)).max() < 1e-4
+    assert np.abs(W_map - model.coef_).max() < 1e-4
+    assert np.abs(W_map.sum(axis=0)).max() < 1e-4  # the rows (classes) sum to zero
 
 
 def test_binary_hessian_and_irls():  # thm-binary-hessian, thm-irls
@@ -259,7 +259,7 @@ def test_separable_data_have_no_minimizer():  # thm-separable-no-mle, prop-l2-bo
     from logreg import softmax_cross_entropy
 
     Y = np.eye(3)[y]
-    W, b = W0.coef_.T, W0.intercept_
+    W, b = W0.coef_, W0.intercept_
     losses = [softmax_cross_entropy(c * W, c * b, X, Y) for c in (0.25, 0.5, 1.0)]
     assert losses[0] > losses[1] > losses[2] > 0
     for alpha in (1.0, 0.1, 0.01):
@@ -273,12 +273,12 @@ def test_map_intercepts_form_a_line():  # prop-map-line (book/softmax/regulariza
     rng = np.random.default_rng(2)
     X, y = rng.normal(size=(60, 3)), rng.integers(0, 4, size=60)
     model = SoftmaxRegression(alpha=0.05, tol=1e-10).fit(X, y)
-    W, b, Y = model.coef_.T, model.intercept_, one_hot(y, 4)
+    W, b, Y = model.coef_, model.intercept_, one_hot(y, 4)
     base = softmax_cross_entropy(W, b, X, Y, 0.05)
     for c in (-3.0, 10.0, 1000.0):  # the objective is flat along b + c 1
         assert np.isclose(softmax_cross_entropy(W, b + c, X, Y, 0.05), base, rtol=1e-12)
     assert abs(b.sum()) < 1e-10
-    P = np_softmax(X @ W + b)  # phi'' along delta = mean variance of delta under p_i
+    P = np_softmax(X @ W.T + b)  # phi'' along delta = mean variance of delta under p_i
     for delta, flat in ((np.ones(4), True), (np.array([1.0, 0.0, 0.0, 0.0]), False)):
         assert (abs(np.mean(P @ delta**2 - (P @ delta) ** 2)) < 1e-12) == flat
 

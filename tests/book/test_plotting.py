@@ -39,7 +39,7 @@ def test_cold_temperature_gives_one_hot_bars(ax):
 def test_shift_demo_changes_weights_not_probabilities(two_axes):
     model = SoftmaxRegression(alpha=1e-2).fit(XB, YB)
     for u in ([0.0, 0.0], [1.5, -2.0], [-3.0, 3.0]):
-        info = plotting.plot_shift_invariance(two_axes, XB, YB, model.coef_.T, model.intercept_, u)
+        info = plotting.plot_shift_invariance(two_axes, XB, YB, model.coef_, model.intercept_, u)
         assert info["max_difference"] < 1e-12
         shifted = info["arrows"][1]
         np.testing.assert_allclose(shifted.U, model.coef_[:, 0] - u[0])

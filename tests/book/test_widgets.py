@@ -29,7 +29,7 @@ def test_temperature_widget_sharpens_and_flattens():
 
 def test_shift_widget_difference_stays_below_1e_12_everywhere():
     model = SoftmaxRegression(alpha=1e-2).fit(XB, YB)
-    demo = widgets.shift_widget(XB, YB, model.coef_.T, model.intercept_)
+    demo = widgets.shift_widget(XB, YB, model.coef_, model.intercept_)
     for u1 in np.linspace(-3, 3, 7):
         for u2 in (-3.0, 0.0, 3.0):
             demo.controls["u1"].value = float(u1)
@@ -72,7 +72,7 @@ def test_landscape_widget_reports_the_regime():
 
 def test_regions_widget_says_when_the_last_class_cannot_win():
     # w3 = (w1 + w2) / 2 and equal intercepts: class 3 can only tie (prop-never-wins).
-    demo = widgets.regions_widget([[2.0, 0.0, 1.0], [0.0, 2.0, 1.0]], [0.0, 0.0, 0.0])
+    demo = widgets.regions_widget([[2.0, 0.0], [0.0, 2.0], [1.0, 1.0]], [0.0, 0.0, 0.0])
     assert demo.info["winners"] == [0, 1] and "never wins" in demo.readout.value
     demo.controls["bias"].value = 0.5  # now it wins a strip around the diagonal
     assert demo.info["winners"] == [0, 1, 2] and "wins somewhere" in demo.readout.value

@@ -44,14 +44,14 @@ DEMOS = {
     "sigmoid (w)": ("widgets.sigmoid_widget(x1, y1)", "w", False),
     "temperature (T)": ("widgets.temperature_widget()", "temperature", False),
     "shift-invariance (u1)": (
-        "widgets.shift_widget(X, y, model.coef_.T, model.intercept_)",
+        "widgets.shift_widget(X, y, model.coef_, model.intercept_)",
         "u1",
         False,
     ),
     "softmax vs sigmoid (w1)": ("widgets.softmax_sigmoid_widget()", "w1", False),
     "loss landscape (lr)": ("widgets.landscape_widget(x1[:, 0], y1)", "lr", False),
     "decision regions (angle)": (
-        "widgets.regions_widget([[2, 0, 1], [0, 2, 1]], [0, 0, 0])",
+        "widgets.regions_widget([[2, 0], [0, 2], [1, 1]], [0, 0, 0])",
         "angle",
         False,
     ),

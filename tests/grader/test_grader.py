@@ -15,12 +15,12 @@ from _homework import ASSIGNMENTS, all_solutions, grade_cli, instructor, submiss
 # Plausible wrong answers, each with the words the visible check's hint must contain.
 WRONG = {
     "hw1_gradient": [
-        ("hw1_q2_answer", "G = (Y - softmax(X @ W + b)) / X.shape[0]\n    return X.T @ G, G.sum(axis=0)", "wrong sign"),
-        ("hw1_q2_answer", "G = (softmax(X @ W + b) - Y) / X.shape[0]\n    return G.T @ X, G.sum(axis=0)", "transposed"),
-        ("hw1_q2_answer", "G = softmax(X @ W + b) - Y\n    return X.T @ G, G.sum(axis=0)", "n times too large"),
-        ("hw1_q2_answer", "Z = X @ W + b\n    P = np.exp(Z) / np.exp(Z).sum(axis=0)\n"
-         "    G = (P - Y) / X.shape[0]\n    return X.T @ G, G.sum(axis=0)", "axis=1"),
-        ("hw1_q2_answer", "G = (softmax(X @ W + b) - Y) / X.shape[0]\n    return X.T @ G, G.sum(axis=1)", "shapes"),
+        ("hw1_q2_answer", "G = (Y - softmax(X @ W.T + b)) / X.shape[0]\n    return G.T @ X, G.sum(axis=0)", "wrong sign"),
+        ("hw1_q2_answer", "G = (softmax(X @ W.T + b) - Y) / X.shape[0]\n    return X.T @ G, G.sum(axis=0)", "transposed"),
+        ("hw1_q2_answer", "G = softmax(X @ W.T + b) - Y\n    return G.T @ X, G.sum(axis=0)", "n times too large"),
+        ("hw1_q2_answer", "Z = X @ W.T + b\n    P = np.exp(Z) / np.exp(Z).sum(axis=0)\n"
+         "    G = (P - Y) / X.shape[0]\n    return G.T @ X, G.sum(axis=0)", "axis=1"),
+        ("hw1_q2_answer", "G = (softmax(X @ W.T + b) - Y) / X.shape[0]\n    return G.T @ X, G.sum(axis=1)", "shapes"),
         ("hw1_q3_answer", "x = np.asarray(x, dtype=float)\n    g = np.zeros_like(x)\n"
          "    for i in np.ndindex(x.shape):\n        e = np.zeros_like(x)\n        e[i] = h\n"
          "        g[i] = (f(x + e) - f(x)) / h\n    return g", "central difference"),
@@ -32,17 +32,17 @@ WRONG = {
          "dl_dw_km = (y_k - p_k) * x_m", "sign of (p_k - y_k)"),
     ],
     "hw2_training": [
-        ("hw2_q1_answer", "W, b = np.zeros((X.shape[1], Y.shape[1])), np.zeros(Y.shape[1])\n"
+        ("hw2_q1_answer", "W, b = np.zeros((Y.shape[1], X.shape[1])), np.zeros(Y.shape[1])\n"
          "    for _ in range(n_iter):\n        gW, gb = gradient(X, Y, W, b)\n"
          "        W, b = W + lr * gW, b + lr * gb\n    return W, b", "raised the objective"),
-        ("hw2_q1_answer", "W, b = np.zeros((X.shape[1], Y.shape[1])), np.zeros(Y.shape[1])\n"
+        ("hw2_q1_answer", "W, b = np.zeros((Y.shape[1], X.shape[1])), np.zeros(Y.shape[1])\n"
          "    for _ in range(n_iter):\n        gW, gb = gradient(X, Y, W, b)\n"
          "        W = W - lr * gW\n    return W, b", "b never changed"),
-        ("hw2_q1_answer", "W, b = np.zeros((X.shape[1], Y.shape[1])), np.zeros(Y.shape[1])\n"
+        ("hw2_q1_answer", "W, b = np.zeros((Y.shape[1], X.shape[1])), np.zeros(Y.shape[1])\n"
          "    for _ in range(n_iter + 1):\n        gW, gb = gradient(X, Y, W, b)\n"
          "        W, b = W - lr * gW, b - lr * gb\n    return W, b", "exactly n_iter steps"),
         ("hw2_q2_answer", "model = SoftmaxRegression(alpha=1e-3).fit(X_train, y_train)\n"
-         "W_digits, b_digits = model.coef_, model.intercept_", "coef_.T"),
+         "W_digits, b_digits = model.coef_.T, model.intercept_", "not coef_.T"),
     ],
     "hw3_sympy": [
         ("hw3_q2_answer", "w_hat = w2 - w1", "sign of w_hat is flipped"),

@@ -262,11 +262,11 @@ def hw1_batch(folder):
                 {
                     **good,
                     "hw1_q2_answer": "def cross_entropy_grad(W, b, X, Y):\n"
-                    "    G = (probabilities(W, b, X) - Y) / X.shape[0]\n    return X.T @ G, G.sum(axis=0)\n",
+                    "    G = (probabilities(W, b, X) - Y) / X.shape[0]\n    return G.T @ X, G.sum(axis=0)\n",
                 },
                 before={
                     "hw1_q2_answer": [
-                        "def probabilities(W, b, X):\n    return softmax(X @ W + b)\n"
+                        "def probabilities(W, b, X):\n    return softmax(X @ W.T + b)\n"
                     ]
                 },
             ),

@@ -19,9 +19,9 @@ def test_backward_pass_matches_finite_differences():
     X = rng.normal(size=(15, 3))
     Y = one_hot(rng.integers(0, 4, 15), 4)
     params = {
-        "W1": rng.normal(size=(3, 5)),
+        "W1": rng.normal(size=(5, 3)),
         "b1": rng.normal(size=5),
-        "W2": rng.normal(size=(5, 4)),
+        "W2": rng.normal(size=(4, 5)),
         "b2": rng.normal(size=4),
     }
     alpha = 0.1

@@ -12,14 +12,14 @@ GRID = rng.uniform(-50, 50, size=(200_000, 2))
 
 
 def _margin_on_grid(W, b, k):
-    Z = GRID @ W + b
+    Z = GRID @ W.T + b
     return float(np.max(Z[:, k] - np.delete(Z, k, axis=1).max(axis=1)))
 
 
 @pytest.mark.parametrize("seed", range(6))
 def test_region_margin_agrees_with_brute_force(seed):
     r = np.random.default_rng(seed)
-    W, b = r.normal(size=(2, 4)), r.normal(size=4)
+    W, b = r.normal(size=(4, 2)), r.normal(size=4)
     for k in range(4):
         lp, grid = region_margin(W, b, k), _margin_on_grid(W, b, k)
         assert min(grid, 1.0) <= lp + 1e-9  # the program finds the best point (capped at 1)
@@ -27,7 +27,7 @@ def test_region_margin_agrees_with_brute_force(seed):
 
 
 def test_a_dominated_class_never_wins_and_a_bias_revives_it():  # prop-never-wins
-    W, b = np.array([[2.0, 0.0, 1.0], [0.0, 2.0, 1.0]]), np.zeros(3)
+    W, b = np.array([[2.0, 0.0], [0.0, 2.0], [1.0, 1.0]]), np.zeros(3)
     assert region_margin(W, b, 2) == pytest.approx(0.0, abs=1e-9)
     assert winning_classes(W, b) == [0, 1]
     assert _margin_on_grid(W, b, 2) <= 1e-12
@@ -36,7 +36,7 @@ def test_a_dominated_class_never_wins_and_a_bias_revives_it():  # prop-never-win
 
 
 def test_a_duplicated_class_shares_its_region():
-    W, b = np.array([[2.0, 0.0, 2.0], [0.0, 2.0, 0.0]]), np.zeros(3)  # class 3 = class 1
+    W, b = np.array([[2.0, 0.0], [0.0, 2.0], [2.0, 0.0]]), np.zeros(3)  # class 3 = class 1
     assert winning_classes(W, b) == [0, 1, 2]
     assert duplicate_classes(W, b) == [(0, 2)]
     assert region_margin(W, b, 0) == pytest.approx(region_margin(W, b, 2))
@@ -45,7 +45,7 @@ def test_a_duplicated_class_shares_its_region():
 
 @pytest.mark.parametrize("factor", [1e-12, 1.0, 1e12])
 def test_the_answer_does_not_depend_on_the_scale_of_the_logits(factor):
-    W, b = np.array([[2.0, 0.0, 1.0], [0.0, 2.0, 1.0]]), np.array([0.0, 0.0, 0.5])
+    W, b = np.array([[2.0, 0.0], [0.0, 2.0], [1.0, 1.0]]), np.array([0.0, 0.0, 0.5])
     assert winning_classes(factor * W, factor * b) == [0, 1, 2]
     assert winning_classes(factor * W, factor * (b - [0, 0, 0.5])) == [0, 1]
     assert region_margin(factor * W, factor * b, 2) == pytest.approx(0.5 * factor)
@@ -54,7 +54,7 @@ def test_the_answer_does_not_depend_on_the_scale_of_the_logits(factor):
 def test_pairwise_boundary_is_where_the_fitted_model_ties():  # thm-pairwise-boundary
     X, y = datasets.make_blobs(40, 3)
     model = SoftmaxRegression(alpha=1e-2).fit(X, y)
-    W, b = model.coef_.T, model.intercept_
+    W, b = model.coef_, model.intercept_
     normal, offset = pairwise_boundary(W, b, 0, 1)
     foot = -offset * normal / (normal @ normal)
     P = model.predict_proba(foot[None, :])[0]
@@ -65,12 +65,12 @@ def test_pairwise_boundary_is_where_the_fitted_model_ties():  # thm-pairwise-bou
 
 
 def test_bad_input_says_what_was_expected():
-    with pytest.raises(ValueError, match=r"expected W of shape \(n_features, n_classes\)"):
-        region_margin(np.zeros((2, 3)), np.zeros(2), 0)
+    with pytest.raises(ValueError, match=r"expected W of shape \(n_classes, n_features\)"):
+        region_margin(np.zeros((3, 2)), np.zeros(2), 0)
     with pytest.raises(ValueError, match="two different classes"):
         pairwise_boundary(np.eye(2), np.zeros(2), 1, 1)
     with pytest.raises(ValueError, match="at least 2 classes"):
-        winning_classes(np.ones((2, 1)), np.zeros(1))
+        winning_classes(np.ones((1, 2)), np.zeros(1))
 
 
 def test_a_class_wins_somewhere_exactly_when_it_is_no_convex_combination():
@@ -81,7 +81,7 @@ def test_a_class_wins_somewhere_exactly_when_it_is_no_convex_combination():
     seen = set()
     for _ in range(100):
         d, K = int(rng.integers(1, 4)), int(rng.integers(3, 7))
-        W, b = rng.normal(size=(d, K)), rng.normal(size=K)
+        W, b = rng.normal(size=(K, d)), rng.normal(size=K)
         winners = winning_classes(W, b)
         for k in range(K):
             others = np.delete(np.arange(K), k)
@@ -89,8 +89,8 @@ def test_a_class_wins_somewhere_exactly_when_it_is_no_convex_combination():
                 np.zeros(K - 1),
                 A_ub=-b[others][None, :],
                 b_ub=[-b[k]],
-                A_eq=np.vstack([W[:, others], np.ones(K - 1)]),
-                b_eq=np.r_[W[:, k], 1.0],
+                A_eq=np.vstack([W[others].T, np.ones(K - 1)]),
+                b_eq=np.r_[W[k], 1.0],
                 bounds=[(0, None)] * (K - 1),
                 method="highs",
             )

@@ -1,4 +1,4 @@
-"""The solvers, one module each; every one minimizes an objective from ``logreg.objectives``.
+"""The solvers, one module each; every one minimizes an objective from ``logreg.objective``.
 
 Each is called as ``solver(obj, theta, max_iter=..., tol=..., step_done=..., **options)`` and
 returns a ``Result``. ``step_done(theta, loss)`` is called after every iteration (a True return

@@ -1,12 +1,12 @@
 """Truncated Newton (newton-cg): Newton's step, solved by preconditioned conjugate gradients.
 
-Each iteration solves ``H d = -g`` approximately using only Hessian-vector products (two matrix
+Each iteration solves ``H d = -g`` approximately with Hessian-vector products only (two matrix
 products each, never the Hessian itself), to a relative accuracy that tightens as the gradient
-shrinks. The preconditioner is a Kronecker-factored approximation of the Hessian (thm-ce-hessian):
-the mean curvature in the logits times the Gram matrix of the data, or Böhning's bound
-(prop-bohning) before the first evaluation; the step length satisfies the strong
-Wolfe conditions. Memory is O(n_samples * n_classes + n_parameters), so it suits problems where
-the Hessian of ``newton`` would not fit.
+shrinks (Nocedal and Wright, Algorithm 7.1). ``H`` and the preconditioner, a Kronecker-factored
+approximation of ``H`` (thm-ce-hessian), are closures bound to the current point
+(``Objective.loss_grad_hessp``); the step length satisfies the strong Wolfe conditions. Memory
+is O(n_samples * n_classes + n_parameters), so it suits problems where the Hessian of ``newton``
+would not fit.
 """
 
 import numpy as np
@@ -16,36 +16,52 @@ from .linesearch import strong_wolfe
 
 
 def newton_cg(obj, theta, *, max_iter, tol, step_done, max_cg=200, **_):
-    obj.keep_probs = True
     stop = Stopping(obj, tol)
-    loss, grad = obj.loss_grad(theta)
+    loss, grad, hessp, precondition = obj.loss_grad_hessp(theta)
     if stop(grad):
         return Result(theta, 0, True)
     for it in range(1, max_iter + 1):
         forcing = min(0.5, np.sqrt(stop.measure(grad)))
-        direction = _pcg(obj.hess_vec, -grad, obj.precondition, forcing, max_cg)
+        direction = pcg(hessp, -grad, precondition, forcing, max_cg)
         slope = float(grad @ direction)
         if not slope < 0:
-            direction = -obj.precondition(grad)
+            direction = -precondition(grad)
             slope = float(grad @ direction)
 
         def evaluate(a, theta=theta, direction=direction):
             trial = theta + a * direction
-            f, g = obj.loss_grad(trial)
-            return f, float(g @ direction), (trial, f, g)
+            f, g, *closures = obj.loss_grad_hessp(trial)
+            return f, float(g @ direction), (trial, f, g, *closures)
 
         step, payload = strong_wolfe(evaluate, loss, slope)
         if step is None:
             return Result(theta, it - 1, stop(grad), "line search")
-        theta, loss, grad = payload
-        if step != 1.0:
-            obj.loss_grad(theta)  # the Hessian products must use the accepted point
+        theta, loss, grad, hessp, precondition = payload
         if step_done(theta, loss) or stop(grad):
             return Result(theta, it, True)
     return Result(theta, max_iter, False)
 
 
-def _pcg(matvec, b, precondition, rtol, max_iter):
+def pcg(matvec, b, precondition, rtol, max_iter):
+    """Preconditioned conjugate gradients for ``A x = b`` (Nocedal and Wright, Algorithm 5.3).
+
+    Parameters
+    ----------
+    matvec : callable
+        ``v -> A v`` for a symmetric positive semi-definite ``A``.
+    b : ndarray of shape (n,)
+    precondition : callable
+        ``r -> M^{-1} r`` for a symmetric positive definite ``M``.
+    rtol : float
+        Stop once ``r.M^{-1}r <= rtol^2 b.M^{-1}b`` for the residual ``r = b - A x``.
+    max_iter : int
+        At most this many products with ``A``.
+
+    Returns
+    -------
+    x : ndarray of shape (n,)
+        The approximate solution; ``b`` itself if no step was made (a flat first direction).
+    """
     x = np.zeros_like(b)
     r = b.copy()
     z = precondition(r)

@@ -1,4 +1,5 @@
-"""Losses: values against independent formulas, gradients against finite differences."""
+"""The functional API (logreg.functional): values against independent formulas, gradients against
+finite differences, in the (n_classes, n_features) layout of W."""
 
 import numpy as np
 import pytest
@@ -25,7 +26,7 @@ def make_problem(n_samples=7, n_features=4, n_classes=3, seed=0):
     X = rng.normal(size=(n_samples, n_features))
     y = rng.integers(0, n_classes, size=n_samples)
     y[:n_classes] = np.arange(n_classes)  # every class present
-    W = rng.normal(size=(n_features, n_classes))
+    W = rng.normal(size=(n_classes, n_features))
     b = rng.normal(size=n_classes)
     return X, y, W, b
 
@@ -74,7 +75,7 @@ def test_softmax_cross_entropy_gradient_with_soft_targets():
 
 def test_softmax_cross_entropy_value_against_direct_formula():
     X, y, W, b = make_problem()
-    P = np.exp(X @ W + b)
+    P = np.exp(X @ W.T + b)
     P /= P.sum(axis=1, keepdims=True)
     expected = -np.mean(np.log(P[np.arange(len(y)), y])) + 0.5 * 0.2 * np.sum(W**2)
     assert softmax_cross_entropy(W, b, X, one_hot(y, 3), alpha=0.2) == pytest.approx(
@@ -130,14 +131,14 @@ def test_logistic_loss_equals_binary_cross_entropy():
 
 
 def test_two_class_softmax_cross_entropy_is_binary_cross_entropy():
-    # With W = [w1, w2] and b = [b1, b2], the 2-class softmax loss is the binary
+    # With rows w1, w2 of W and b = [b1, b2], the 2-class softmax loss is the binary
     # cross-entropy with weights w1 - w2 and label 1 for class 0.
     rng = np.random.default_rng(6)
     X = rng.normal(size=(20, 3))
     y = rng.integers(0, 2, size=20)
-    W, b = rng.normal(size=(3, 2)), rng.normal(size=2)
+    W, b = rng.normal(size=(2, 3)), rng.normal(size=2)
     softmax_loss = softmax_cross_entropy(W, b, X, one_hot(y, 2))
-    binary = binary_cross_entropy(W[:, 0] - W[:, 1], b[0] - b[1], X, (y == 0).astype(float))
+    binary = binary_cross_entropy(W[0] - W[1], b[0] - b[1], X, (y == 0).astype(float))
     assert softmax_loss == pytest.approx(binary, rel=1e-13)
 
 
@@ -145,14 +146,14 @@ def test_two_class_softmax_cross_entropy_is_binary_cross_entropy():
 def test_extreme_logits_give_finite_exact_losses(scale):
     X = np.array([[1.0], [-1.0]])
     # Logits +/- scale: one sample right with full confidence, one wrong.
-    W = np.array([[scale, -scale]])
+    W = np.array([[scale], [-scale]])
     b = np.zeros(2)
     Y = one_hot([0, 0], 2)
     loss, gW, gb = softmax_cross_entropy_and_grad(W, b, X, Y)
     # Sample 1 costs 0, sample 2 costs 2*scale (the logit gap): mean = scale.
     assert loss == pytest.approx(scale, rel=1e-15)
     assert np.all(np.isfinite(gW)) and np.all(np.isfinite(gb))
-    np.testing.assert_allclose(gW, [[0.5, -0.5]], rtol=1e-15)
+    np.testing.assert_allclose(gW, [[0.5], [-0.5]], rtol=1e-15)
 
     w = np.array([scale])
     y01 = np.array([1.0, 1.0])
@@ -167,7 +168,7 @@ def test_extreme_logits_give_finite_exact_losses(scale):
 def test_predictions_from_extreme_logits_are_exact():
     X = np.array([[1.0]])
     assert sigmoid(X @ np.array([1e4]))[0] == 1.0
-    np.testing.assert_array_equal(softmax(X @ np.array([[1e4, -1e4]])), [[1.0, 0.0]])
+    np.testing.assert_array_equal(softmax(X @ np.array([[1e4], [-1e4]]).T), [[1.0, 0.0]])
 
 
 def test_l2_penalty_excludes_intercepts_and_matches_formula():
@@ -213,8 +214,8 @@ Y0 = one_hot(y0, 3)
         ((W0, b0, X0[:0], Y0[:0]), ValueError, "X has no samples"),
         ((W0, b0, np.where(X0 > 1, np.nan, X0), Y0), ValueError, "X contains NaN"),
         ((W0, b0, X0.astype(str), Y0), TypeError, "X must be numeric"),
-        ((W0[:2], b0, X0, Y0), ValueError, "W has 2 rows but X has 4 features"),
-        ((W0, b0[:2], X0, Y0), ValueError, "b has 2 entries but W has 3 columns"),
+        ((W0[:, :2], b0, X0, Y0), ValueError, "W has 2 columns but X has 4 features"),
+        ((W0, b0[:2], X0, Y0), ValueError, "b has 2 entries but W has 3 rows"),
         ((W0, b0, X0, Y0[:5]), ValueError, r"Y has shape \(5, 3\); expected .* \(7, 3\)"),
         ((W0, b0, X0, 2 * Y0), ValueError, "each row summing to 1"),
         ((W0, b0, X0, Y0, -1.0), ValueError, "alpha must be a finite number >= 0; received -1"),

@@ -1,0 +1,387 @@
+"""The objective of binary and softmax regression: its value, gradient, Hessian-vector products,
+Hessian and preconditioner, computed in one place for the solvers and the book's functional API.
+
+    f(theta) = sum_i omega_i * loss(z_i, y_i) + (alpha / 2) * ||W||_F^2,    z_i = W x_i + b
+
+with ``W`` of shape (n_outputs, n_features) (a row ``w_k^T`` per class, scikit-learn's ``coef_``)
+and ``omega_i = s_i c_i / sum_j s_j`` (sample weights ``s``, class weights ``c``; ``1/n`` without
+weights), so that integer sample weights are the same as repeated rows and ``alpha = 1 / (C *
+sum_j s_j)`` in scikit-learn's terms. Intercepts are never penalized.
+
+As in scikit-learn's ``_linear_loss.py``, a *pointwise* loss in the logits
+(:class:`~logreg.pointwise.Multinomial` or :class:`~logreg.pointwise.Binomial`) gives the value,
+``dloss/dz`` and the curvature ``d^2 loss/dz^2 = diag(a) - q q^T``; :class:`Objective` composes it
+with ``X``, the weights ``omega`` and the L2 term. The parameters are one flat float64 vector
+``theta``: ``W`` row by row, then ``b``. ``X`` keeps its dtype (float32 or float64, dense or
+scipy.sparse CSR): the weights are cast to it for each product. Logits are held as (n_outputs,
+n_samples), so that each reduction over classes reads contiguous rows. The chapters derive what
+is computed here: the gradient (thm-ce-gradient, thm-bce-gradient), the Hessian (thm-ce-hessian),
+Böhning's bound (prop-bohning: the stopping test's scale and a preconditioner) and the bound on
+the data gradient (prop-l2-blowup).
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+from .pointwise import Binomial, Multinomial
+
+__all__ = ["BinaryObjective", "Objective", "SoftmaxObjective"]
+
+BLOCK_ELEMENTS = 1 << 18  # rows x columns held at once while accumulating a Gram matrix or Hessian
+KRONECKER_MAX = 600  # largest n_features + 1 for which the preconditioner uses the Gram matrix
+
+
+def _row_sq_norms(X):
+    if sp.issparse(X):
+        return np.asarray(X.multiply(X).sum(axis=1)).ravel()
+    return np.einsum("ij,ij->i", X, X, dtype=np.float64)
+
+
+def _dense_rows(X, rows, fit_intercept):
+    """Rows of ``X~ = [X, 1]`` (or of ``X``) as a dense float64 array."""
+    Xb = X[rows]
+    Xb = np.asarray(Xb.todense() if sp.issparse(Xb) else Xb, dtype=np.float64)
+    return np.hstack([Xb, np.ones((Xb.shape[0], 1))]) if fit_intercept else Xb
+
+
+def _weighted_gram(X, weights, fit_intercept):
+    """``X~^T diag(weights) X~`` in float64, with ``X~ = [X, 1]`` when fitting intercepts."""
+    if sp.issparse(X):
+        XtW = X.T.multiply(weights[None, :]).tocsr()
+        top = np.asarray((XtW @ X).todense(), dtype=np.float64)
+        col = np.asarray(XtW.sum(axis=1)).ravel()
+    else:
+        top = np.zeros((X.shape[1], X.shape[1]))
+        col = np.zeros(X.shape[1])
+        step = max(1, BLOCK_ELEMENTS // max(X.shape[1], 1))
+        for start in range(0, X.shape[0], step):
+            Xb = np.asarray(X[start : start + step], dtype=np.float64)
+            wb = weights[start : start + step]
+            top += Xb.T @ (Xb * wb[:, None])
+            col += wb @ Xb
+    if not fit_intercept:
+        return top
+    d = X.shape[1]
+    gram = np.empty((d + 1, d + 1))
+    gram[:d, :d], gram[:d, d], gram[d, :d], gram[d, d] = top, col, col, weights.sum()
+    return gram
+
+
+class Objective:
+    """``f(theta)`` for a pointwise loss, data ``X``, targets ``y``, weights ``omega`` and L2.
+
+    Parameters
+    ----------
+    X : ndarray or scipy.sparse CSR matrix of shape (n_samples, n_features)
+        float32 or float64; never copied.
+    y : ndarray of shape (n_samples,), or (n_outputs, n_samples) for target distributions
+    pointwise : Multinomial or Binomial
+    alpha : float >= 0
+    fit_intercept : bool
+    weights : ndarray of shape (n_samples,)
+        ``omega``; ``np.full(n_samples, 1 / n_samples)`` for a mean.
+
+    Attributes
+    ----------
+    work : dict
+        Counts of what a solver asked for: ``"gradient"`` (a mini-batch counts as its share of
+        one), ``"hessian"`` and ``"hess_vec"``. A count, unlike a time, no busy machine changes.
+    """
+
+    def __init__(self, X, y, pointwise, alpha, fit_intercept, weights):
+        self.X, self.y, self.pointwise = X, y, pointwise
+        self.sparse = sp.issparse(X)
+        self.dtype = X.dtype
+        self.n_samples, self.n_features = X.shape
+        self.n_outputs = K = pointwise.n_outputs
+        self.alpha = float(alpha)
+        self.fit_intercept = bool(fit_intercept)
+        self.weights = np.asarray(weights, dtype=np.float64)  # omega
+        self._w_cast = self.weights.astype(self.dtype)
+        self.n_weights = K * self.n_features
+        self.size = self.n_weights + (K if fit_intercept else 0)
+        self.work = {"gradient": 0.0, "hessian": 0, "hess_vec": 0}
+        self._gram = self._gram_eigen = self._scale = self._grad_bound = None
+
+    def __repr__(self):
+        kind = type(self.pointwise).__name__
+        return (
+            f"{type(self).__name__}({kind}, n_samples={self.n_samples}, "
+            f"n_features={self.n_features}, n_outputs={self.n_outputs}, alpha={self.alpha:g})"
+        )
+
+    # -- parameters ------------------------------------------------------------------------------
+
+    def split(self, theta):
+        """Views of ``theta``: ``W`` of shape (n_outputs, n_features) and ``b`` (or None)."""
+        W = theta[: self.n_weights].reshape(self.n_outputs, self.n_features)
+        return W, (theta[self.n_weights :] if self.fit_intercept else None)
+
+    def weight_norm(self, theta):
+        return float(np.linalg.norm(theta[: self.n_weights]))
+
+    @property
+    def grad_bound(self):
+        """``G`` with ``|gradient of the data term| <= G`` for every theta (prop-l2-blowup)."""
+        if self._grad_bound is None:  # computed on first use: only the divergence test needs it
+            norm = np.sqrt(self.pointwise.label_bound * np.max(_row_sq_norms(self.X)))
+            self._grad_bound = float(norm * self.weights.sum())
+        return self._grad_bound
+
+    # -- value, gradient and the curvature at a point -------------------------------------------
+
+    def loss(self, theta):
+        """The objective ``f(theta)`` (float)."""
+        losses = self.pointwise.value(self._logits(theta, self.X), self.y)
+        return float(self.weights @ losses) + self._penalty(theta)
+
+    def loss_grad(self, theta, rows=None):
+        """``(f, gradient)``; on ``rows`` only, the mini-batch's estimate of them (see ``_rows``).
+
+        Returns
+        -------
+        loss : float
+        grad : ndarray of shape (size,), float64
+        """
+        self._count_gradient(rows)
+        return self._evaluate(theta, rows, False)[:2]
+
+    def loss_grad_hessp(self, theta):
+        """``(f, gradient, hessp, precondition)`` at ``theta``.
+
+        ``hessp(v)`` is the Hessian at ``theta`` times ``v``; ``precondition(g)`` applies the
+        inverse of a Kronecker-factored approximation of that Hessian (see ``preconditioner``).
+        Both are closures bound to ``theta``: later evaluations elsewhere do not change them.
+        """
+        self._count_gradient(None)
+        loss, grad, (a, q) = self._evaluate(theta, None, True)
+        return loss, grad, self._hessp(a, q), self._preconditioner(lambda: self._label_matrix(a, q))
+
+    def hessp(self, theta):
+        """The function ``v -> H(theta) v`` (one logits product and one gradient product each)."""
+        return self._hessp(*self.pointwise.factors(self._logits(theta, self.X)))
+
+    def preconditioner(self, theta=None):
+        """The function ``g -> (A (x) X~^T diag(omega) X~ + alpha I)^-1 g``.
+
+        ``A`` is the ``omega``-weighted mean of the curvature in the logits at ``theta``
+        (thm-ce-hessian), or Böhning's bound when ``theta`` is None (prop-bohning). Along an
+        equal shift of every class (``A``'s null vector, thm-shift-invariance) only the L2 term
+        curves the weights and nothing curves the intercepts: there the intercepts' part of the
+        result is zero. Past ``KRONECKER_MAX`` features it divides by the diagonal of Böhning's
+        bound instead.
+        """
+        if theta is None:
+            return self._preconditioner(self.pointwise.bohning)
+        factors = self.pointwise.factors(self._logits(theta, self.X))
+        return self._preconditioner(lambda: self._label_matrix(*factors))
+
+    def _evaluate(self, theta, rows, curvature):
+        X, weights, w_cast = self._rows(rows)
+        y = self.y if rows is None else self.y[..., rows]
+        losses, dZ, factors = self.pointwise.gradient(self._logits(theta, X), y, curvature)
+        dZ *= w_cast[None, :]
+        grad = self._backward(dZ, X)
+        grad[: self.n_weights] += self.alpha * theta[: self.n_weights]
+        return float(weights @ losses) + self._penalty(theta), grad, factors
+
+    def _hessp(self, a, q):
+        def hessp(v):
+            self.work["hess_vec"] += 1
+            U = self._logits(v, self.X)
+            R = a * U
+            if q is not None:  # for the softmax q is a, and sum_k q_k u_k is the column sum of R
+                R -= q * (R if q is a else q * U).sum(axis=0)
+            R *= self._w_cast
+            hv = self._backward(R, self.X)
+            hv[: self.n_weights] += self.alpha * v[: self.n_weights]
+            return hv
+
+        return hessp
+
+    def _label_matrix(self, a, q):
+        """``sum_i omega_i (diag(a_i) - q_i q_i^T) / sum_i omega_i`` in float64."""
+        w = self.weights / self.weights.sum()
+        A = np.diag((a.astype(np.float64) * w).sum(axis=1))
+        if q is not None:
+            q = q.astype(np.float64)
+            A -= (q * w) @ q.T
+        if self.pointwise.shift_invariant:
+            # A 1 = 0 exactly (thm-shift-invariance), not only to the precision of float32 logits
+            C = np.eye(len(A)) - 1.0 / len(A)
+            A = C @ A @ C
+        return A
+
+    # -- the products with X ------------------------------------------------------------------
+
+    def _logits(self, theta, X):
+        """``Z = W X^T + b 1^T`` of shape (n_outputs, n_rows), in X's dtype."""
+        W, b = self.split(theta)
+        W = W.astype(self.dtype, copy=False)
+        Z = np.ascontiguousarray((X @ W.T).T) if self.sparse else W @ X.T
+        if b is not None:
+            Z += b.astype(self.dtype, copy=False)[:, None]
+        return Z
+
+    def _backward(self, dZ, X):
+        """``[dZ X, dZ 1]``: the gradient in theta of a function whose gradient in the logits is
+        ``dZ`` (n_outputs, n_rows)."""
+        grad = np.empty(self.size)
+        gW = grad[: self.n_weights].reshape(self.n_outputs, self.n_features)
+        if self.sparse:
+            gW[...] = (X.T @ dZ.T).T
+        elif dZ.dtype == gW.dtype:
+            np.matmul(dZ, X, out=gW)
+        else:
+            gW[...] = dZ @ X
+        if self.fit_intercept:
+            grad[self.n_weights :] = dZ.sum(axis=1, dtype=np.float64)
+        return grad
+
+    def _rows(self, rows):
+        """X, weights (float64) and weights (X's dtype) of all rows or of a mini-batch."""
+        if rows is None:
+            return self.X, self.weights, self._w_cast
+        # n / batch_size * (the batch's weights): an unbiased estimate of the full objective's
+        # gradient, whatever the sample weights (a batch of zero weight makes no step)
+        weights = self.weights[rows] * (self.n_samples / len(rows))
+        return self.X[rows], weights, weights.astype(self.dtype)
+
+    def _penalty(self, theta):
+        flat = theta[: self.n_weights]
+        return 0.5 * self.alpha * float(flat @ flat)
+
+    def _count_gradient(self, rows):
+        self.work["gradient"] += 1.0 if rows is None else len(rows) / self.n_samples
+
+    # -- curvature: the Hessian, Böhning's bound and its Kronecker structure ----------------------
+
+    @property
+    def gram(self):
+        """``X~^T diag(omega) X~`` in float64, of shape (D, D) with D = n_features (+ 1)."""
+        if self._gram is None:
+            self._gram = _weighted_gram(self.X, self.weights, self.fit_intercept)
+        return self._gram
+
+    def curvature_scale(self):
+        """The diagonal of Böhning's bound: one curvature scale per parameter, shape (size,).
+
+        The solvers stop when every ``|gradient_j| / sqrt(scale_j)`` is at most ``tol``, a test
+        that multiplying a feature by a constant (with ``alpha`` rescaled) does not change.
+        """
+        if self._scale is None:
+            diag, d, c = np.diag(self.gram), self.n_features, self.pointwise.label_curvature
+            scale = np.empty(self.size)
+            scale[: self.n_weights] = np.tile(c * diag[:d] + self.alpha, self.n_outputs)
+            if self.fit_intercept:
+                scale[self.n_weights :] = c * diag[d]
+            self._scale = np.maximum(scale, np.finfo(np.float64).tiny)
+        return self._scale
+
+    def _preconditioner(self, label_matrix):
+        """``precondition`` for the matrix ``A = label_matrix()``, formed (and eigendecomposed) on
+        the first call only: a line search evaluates points whose preconditioner is never used."""
+        if self.n_features + int(self.fit_intercept) > KRONECKER_MAX:
+            scale = self.curvature_scale()
+            return lambda g: g / scale
+        K, d, alpha = self.n_outputs, self.n_features, self.alpha
+        factors = []
+
+        def kronecker_factors():
+            if self._gram_eigen is None:  # the Gram matrix's part is the same at every point
+                lam_x, V = np.linalg.eigh(self.gram)
+                self._gram_eigen = (np.maximum(lam_x, 0.0), V)
+            lam_x, V = self._gram_eigen
+            lam_k, U = np.linalg.eigh(label_matrix())
+            lam_k = np.maximum(lam_k, 0.0)
+            denominator = np.maximum(lam_k[:, None] * lam_x[None, :] + alpha, 1e-12 * lam_x.max())
+            flat = lam_k <= 1e-12 * max(lam_k.max(), 1e-300)
+            return U, V, denominator, flat
+
+        def precondition(g):
+            if not factors:
+                factors.extend(kronecker_factors())
+            U, V, denominator, flat = factors
+            G = g[: self.n_weights].reshape(K, d)
+            if self.fit_intercept:
+                G = np.column_stack([G, g[self.n_weights :]])
+            T = U.T @ G @ V / denominator
+            if flat.any():  # the gradient has no intercept part there: do not divide its rounding
+                R = (U.T @ G)[flat] / alpha if alpha else np.zeros((flat.sum(), G.shape[1]))
+                R[:, d:] = 0.0
+                T[flat] = R @ V
+            T = U @ T @ V.T
+            return np.concatenate([T[:, :d].ravel(), T[:, d]]) if self.fit_intercept else T.ravel()
+
+        return precondition
+
+    def hessian(self, theta):
+        """The Hessian in float64, of shape (size, size), accumulated over blocks of rows.
+
+        Block (k, l) is ``X~^T diag(omega (a_k [k == l] - q_k q_l)) X~`` (thm-ce-hessian), in the
+        order of ``theta``. For a shift-invariant loss only the blocks of the first K - 1 classes
+        are accumulated: every block row of the data part sums to zero, which gives the last
+        block row and column. Memory is O(size^2 + block * size).
+        """
+        self.work["hessian"] += 1
+        K, d = self.n_outputs, self.n_features
+        D = d + int(self.fit_intercept)
+        Kc = K - 1 if self.pointwise.shift_invariant else K  # the blocks computed
+        m = Kc * D
+        top, diagonal = np.zeros((m, m)), np.zeros((Kc, D, D))
+        step = max(1, BLOCK_ELEMENTS // max(m, 1))
+        for start in range(0, self.n_samples, step):
+            rows = slice(start, start + step)
+            a, q = self.pointwise.factors(self._logits(theta, self.X[rows]))
+            root_w = np.sqrt(self.weights[rows])
+            Xw = _dense_rows(self.X, rows, self.fit_intercept) * root_w[:, None]
+            if q is not None:
+                Q = (q[:Kc].T[:, :, None] * Xw[:, None, :]).reshape(-1, m)
+                top -= Q.T @ Q  # NumPy computes a product with its own transpose as a rank-k update
+            for k in range(Kc):
+                diagonal[k] += Xw.T @ (Xw * a[k][:, None])
+        for k in range(Kc):
+            top[k * D : (k + 1) * D, k * D : (k + 1) * D] += diagonal[k]
+        H4 = top
+        if Kc < K:  # the last block row and column from the zero block-row sums
+            last = -top.reshape(m, Kc, D).sum(axis=1)
+            H4 = np.empty((K * D, K * D))
+            H4[:m, :m], H4[:m, m:], H4[m:, :m] = top, last, last.T
+            H4[m:, m:] = -last.reshape(Kc, D, D).sum(axis=0)
+        order = np.arange(K * D).reshape(K, D)  # class by class (w_k, b_k) -> all W, then b
+        order = np.concatenate([order[:, :d].ravel(), order[:, d:].ravel()])
+        H = H4[np.ix_(order, order)]
+        H[np.arange(self.n_weights), np.arange(self.n_weights)] += self.alpha
+        return H
+
+    def null_space(self):
+        """Orthonormal basis (size, m) of the flat directions, or None: equal shifts of every
+        class's parameters (thm-shift-invariance), of the weights only when ``alpha == 0``."""
+        if not self.pointwise.shift_invariant:
+            return None
+        K, d = self.n_outputs, self.n_features
+        basis = []
+        for j in range(d) if self.alpha == 0 else ():
+            basis.append(np.zeros(self.size))
+            basis[-1][np.arange(K) * d + j] = 1 / np.sqrt(K)
+        if self.fit_intercept:
+            basis.append(np.zeros(self.size))
+            basis[-1][self.n_weights :] = 1 / np.sqrt(K)
+        return np.array(basis).T if basis else None
+
+
+class SoftmaxObjective(Objective):
+    """:class:`Objective` of softmax regression; ``y`` holds class indices or distributions."""
+
+    def __init__(self, X, y, n_classes, alpha, fit_intercept, weights):
+        y = np.asarray(y)
+        y = y.astype(np.intp) if y.ndim == 1 else y.astype(X.dtype, copy=False)
+        super().__init__(X, y, Multinomial(n_classes), alpha, fit_intercept, weights)
+
+
+class BinaryObjective(Objective):
+    """:class:`Objective` of binary logistic regression; ``y`` in {-1, +1}."""
+
+    def __init__(self, X, y_pm, alpha, fit_intercept, weights):
+        y = np.asarray(y_pm, dtype=X.dtype)
+        super().__init__(X, y, Binomial(), alpha, fit_intercept, weights)
