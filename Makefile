@@ -86,7 +86,9 @@ lint: $(STAMP)
 # (tools/step.sh prints one line per step and keeps its output in $(LOGS)):
 #   1. the unit tests of the library and the book's layer, then every page in nbval (CPU-bound);
 #   2. the strict build, then the browser tests, which need the built site (CPU, then waiting);
-#   3. the grader's tests and nbgrader's, $(GRADER_JOBS) at a time (mostly waiting on kernels).
+#   3. the grader's tests and nbgrader's, $(GRADER_JOBS) at a time (mostly waiting on kernels;
+#      given by folder, the same tests as -m grader, since each xdist worker collects what it is
+#      given and the whole suite would be collected three times).
 # One BLAS/OpenMP thread per process keeps the lanes from fighting over the two cores.
 test: lint $(NBG_STAMP) cache-guard
 	@start=$$(date +%s); export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1; \
@@ -96,7 +98,7 @@ test: lint $(NBG_STAMP) cache-guard
 	{ tools/step.sh build $(BUILD_BOOK) && \
 	  tools/step.sh browser $(PYTEST) -m browser; \
 	} & site=$$!; \
-	tools/step.sh grader $(PYTEST) -m grader -n $(GRADER_JOBS) --dist loadfile & grader=$$!; \
+	tools/step.sh grader $(PYTEST) tests/grader -n $(GRADER_JOBS) --dist loadfile & grader=$$!; \
 	failed=0; for lane in $$cpu $$site $$grader; do wait $$lane || failed=1; done; \
 	took=$$(( $$(date +%s) - start )); \
 	if [ $$failed = 0 ]; then echo "make test: all checks passed in $$took s"; \
