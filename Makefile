@@ -91,7 +91,7 @@ lint: $(STAMP)
 #      given and the whole suite would be collected three times).
 # One BLAS/OpenMP thread per process keeps the lanes from fighting over the two cores.
 test: lint $(NBG_STAMP) cache-guard
-	@start=$$(date +%s); export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1; \
+	@start=$$(date +%s); rm -rf $(LOGS); export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1; \
 	{ tools/step.sh unit $(PYTEST) -m "library or book" && \
 	  tools/step.sh notebooks $(PYTEST) --nbval-lax -W default --seed-offset=$(SEED_OFFSET) book; \
 	} & cpu=$$!; \
