@@ -13,7 +13,7 @@ BUILD := _build
 # The execution cache keys on a notebook's code cells only; a change to the
 # library must re-execute the pages, so the cache is tied to a hash of src/.
 SRC_HASH := $(BUILD)/.logreg-src-hash
-LINTED := src tests book benchmarks tools
+LINTED := conftest.py src tests book benchmarks tools
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 # The strict build: every warning is an error.
 BUILD_BOOK := $(BIN)/jupyter-book build . --all -n -W --keep-going

@@ -96,8 +96,8 @@ def submission(
 def grade_cli(paths, assignment, tmp_path, *extra, timeout=900, home=None):
     """Run ``python -m logreg_grader grade``; returns (completed process, {file name: result}).
 
-    ``home``: a folder to run the grader with as HOME (the tests' own home is private already;
-    conftest.py at the top of tests/)."""
+    ``home``: a folder to run the grader with as HOME (the tests' own home is private already:
+    the repository's top conftest.py)."""
     jsonl = tmp_path / f"{assignment}-results.jsonl"
     env = dict(os.environ, HOME=str(home)) if home is not None else None
     command = [sys.executable, "-m", "logreg_grader", "grade", "--source", str(SOURCE)]

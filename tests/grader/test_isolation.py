@@ -1,9 +1,10 @@
 """No test reads or writes the real home folder.
 
-tests/conftest.py points HOME and the per-user folders of IPython, Jupyter and Matplotlib at a
-fresh folder before any test runs. Here a kernel and the grader run in a pytest started with HOME
-set to a decoy home that a kernel would read (an IPython startup file, a Jupyter config): the
-test passes, no file of the decoy is read into a kernel, and the decoy is exactly as it was.
+The repository's top conftest.py points HOME and the per-user folders of IPython, Jupyter and
+Matplotlib at a fresh folder before any test runs. Here a kernel and the grader run in a pytest
+started with HOME set to a decoy home that a kernel would read (an IPython startup file, a
+Jupyter config): the test passes, no file of the decoy is read into a kernel, and the decoy is
+exactly as it was.
 """
 
 import hashlib
@@ -18,7 +19,7 @@ from jupyter_client.manager import start_new_kernel
 
 pytestmark = pytest.mark.kernel
 
-# What tests/conftest.py redirects; the decoy run starts without them, as on a user's machine.
+# What the top conftest.py redirects; the decoy run starts without them, as on a user's machine.
 PER_USER = ("IPYTHONDIR", "MPLCONFIGDIR", "PYTHONNOUSERSITE", "XDG_", "JUPYTER_")
 
 
