@@ -1,5 +1,6 @@
 # The two commands a newcomer needs: `make book` and `make test`.
-# Everything else (the virtual environment, the pinned packages) is set up on demand.
+# Everything else (the virtual environments, the pinned packages) is set up on demand.
+# The Makefile is flat: no target calls make again, and none is only another name for one.
 
 PYTHON ?= python3
 VENV := .venv
@@ -12,26 +13,42 @@ BUILD := _build
 # The execution cache keys on a notebook's code cells only; a change to the
 # library must re-execute the pages, so the cache is tied to a hash of src/.
 SRC_HASH := $(BUILD)/.logreg-src-hash
+LINTED := conftest.py src tests book benchmarks tools
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
+# The strict build: every warning is an error.
+BUILD_BOOK := $(BIN)/jupyter-book build . --all -n -W --keep-going
+# nbval executes every page on a second draw of its random data: each literal seed in the code is
+# shifted by SEED_OFFSET (book/conftest.py), while the website is built from the seeds as written.
+SEED_OFFSET ?= 1
+# The grader's end-to-end tests wait on kernels, not on the CPU: this many run at once, a test
+# file per worker (a file's module-scoped batch is graded once, on one worker).
+GRADER_JOBS ?= 3
+# Every page under several seed offsets (make robustness).
+OFFSETS ?= 1,2,3,4,5
+# make test writes each step's output here (tools/step.sh).
+export LOGS := $(BUILD)/test-logs
 
 # Run the venv's tools (and its `python`, used by the Jupyter kernel) first.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help book test test-all browser browser-site browser-pages browser-layout browser-lab \
-	nbgrader grader after-build \
-	test-lanes unit-then-notebooks build-then-browser lint unit notebooks robustness build-strict lab clean \
-	cache-guard venv homework set-repository sync-notebooks
+.PHONY: help venv book lint test lab homework robustness sync-notebooks cache-guard clean
 
 help:
 	@echo "make book   build the website into $(BUILD)/html (sets up $(VENV) first)"
-	@echo "make test   lint, unit tests, every notebook via nbval, the strict book build, nbgrader"
-	@echo "            on the homework, and the browser tests (site, phone, print, JupyterLab)"
+	@echo "make test   lint, then side by side: the unit tests and every page via nbval; the strict"
+	@echo "            book build and the browser tests; the grader's tests and nbgrader's"
+	@echo "make lint   ruff check and ruff format --check (the notebooks included)"
 	@echo "make lab    open the book's notebooks in JupyterLab"
 	@echo "make homework  write the student edition of book/homework to $(BUILD)/homework/student"
 	@echo "make robustness OFFSETS=1,2,3,4,5  run every page with its seeds shifted by each offset"
+	@echo "make sync-notebooks  after changing _config.yml: the notebooks' setup cells and macros"
 	@echo "make clean  remove build outputs (keeps $(VENV))"
+	@echo "Parts of the suite by marker: $(BIN)/python -m pytest -m 'library or book' (or grader,"
+	@echo "browser, kernel; see pyproject.toml)"
 
 venv: $(STAMP)
+	@echo "$(VENV) has the packages of requirements.txt"
 
 # Reinstall only when the requirements or the package metadata change.
 $(STAMP): requirements.txt pyproject.toml
@@ -46,6 +63,7 @@ $(NBG_STAMP): requirements-nbgrader.txt
 	$(NBG_VENV)/bin/python -m pip install --quiet -r requirements-nbgrader.txt
 	@touch $@
 
+# Clear the notebook execution cache when the code under src/ changed.
 cache-guard: $(STAMP)
 	@mkdir -p $(BUILD)
 	@new=$$($(BIN)/python -c "import hashlib,pathlib; h=hashlib.sha256(); [h.update(p.as_posix().encode()+p.read_bytes()) for p in sorted(pathlib.Path('src').rglob('*.py'))]; print(h.hexdigest())"); \
@@ -55,102 +73,43 @@ cache-guard: $(STAMP)
 	  echo "src/ changed: cleared the notebook execution cache"; \
 	fi
 
+# The website, with warnings as errors (make test builds it the same way).
 book: cache-guard
-	$(BIN)/jupyter-book build . --all -n -W --keep-going
+	$(BUILD_BOOK)
 	@echo "Open $(BUILD)/html/index.html in a browser."
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests book benchmarks tools
-	$(BIN)/ruff format --check src tests book benchmarks tools
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
-# The grader's end-to-end tests and nbgrader's validate/generate/autograde/export mostly wait on
-# kernels, so they run beside the CPU-bound steps (see test-lanes).
-GRADER_TESTS := tests/grader/test_grader.py tests/grader/test_grader_hostile.py
-unit: $(STAMP)
-	$(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/grader/test_nbgrader.py \
-	  $(addprefix --ignore=,$(GRADER_TESTS))
+# Lint first (seconds), then three lanes side by side on a 2-core machine, each a chain of steps
+# (tools/step.sh prints one line per step and keeps its output in $(LOGS)):
+#   1. the unit tests of the library and the book's layer, then every page in nbval (CPU-bound);
+#   2. the strict build, then the browser tests, which need the built site (CPU, then waiting);
+#   3. the grader's tests and nbgrader's, $(GRADER_JOBS) at a time (mostly waiting on kernels;
+#      given by folder, the same tests as -m grader, since each xdist worker collects what it is
+#      given and the whole suite would be collected three times).
+# One BLAS/OpenMP thread per process keeps the lanes from fighting over the two cores.
+test: lint $(NBG_STAMP) cache-guard
+	@start=$$(date +%s); rm -rf $(LOGS); export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1; \
+	{ tools/step.sh unit $(PYTEST) -m "library or book" && \
+	  tools/step.sh notebooks $(PYTEST) --nbval-lax -W default --seed-offset=$(SEED_OFFSET) book; \
+	} & cpu=$$!; \
+	{ tools/step.sh build $(BUILD_BOOK) && \
+	  tools/step.sh browser $(PYTEST) -m browser; \
+	} & site=$$!; \
+	tools/step.sh grader $(PYTEST) tests/grader -n $(GRADER_JOBS) --dist loadfile & grader=$$!; \
+	failed=0; for lane in $$cpu $$site $$grader; do wait $$lane || failed=1; done; \
+	took=$$(( $$(date +%s) - start )); \
+	if [ $$failed = 0 ]; then echo "make test: all checks passed in $$took s"; \
+	else echo "make test: FAILED after $$took s (each step's output: $(LOGS))"; exit 1; fi
 
-grader: $(STAMP)
-	$(BIN)/python -m pytest $(GRADER_TESTS)
-
-nbgrader: $(STAMP) $(NBG_STAMP)
-	$(BIN)/python -m pytest tests/grader/test_nbgrader.py
-
-# nbval executes every page on a second draw of its random data: each literal seed in the code is
-# shifted by SEED_OFFSET (book/conftest.py), while the website is built from the seeds as written.
-SEED_OFFSET ?= 1
-notebooks: $(STAMP)
-	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider -W default --seed-offset=$(SEED_OFFSET) book
-
-# Every page under several seed offsets, with a table of the first failing cell of each failure.
-OFFSETS ?= 1,2,3,4,5
 robustness: $(STAMP)
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python tools/robustness.py --offsets $(OFFSETS)
-
-build-strict: book
-
-# Three lanes on a 2-core machine: the unit tests, then nbval; the strict build, then the browser
-# tests (which need the built site) beside nbgrader's tests; and the grader's tests, which wait on
-# kernels more than they compute. One BLAS/OpenMP thread per process keeps the lanes from fighting
-# over cores, and make test runs them all under one jobserver of six slots.
-test:
-	@start=$$(date +%s); \
-	if $(MAKE) --no-print-directory -j6 --output-sync=target test-all; then \
-	  echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"; \
-	else \
-	  echo "make test: FAILED after $$(( $$(date +%s) - start )) s"; exit 1; \
-	fi
-
-# The two environments are set up side by side; then the lanes share the same six job slots.
-test-all: lint $(NBG_STAMP)
-	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(MAKE) test-lanes
-
-# The built site in Debian's Chromium (needs /usr/bin/chromium; .ci/run installs it).
-browser: browser-site browser-lab
-
-# Every page at desktop and phone size, navigation, print, the visible text, the homework pages,
-# in two halves that run side by side (each writes its own wide-formula report).
-browser-site: browser-pages browser-layout
-
-browser-pages: $(STAMP)
-	$(BIN)/python -m pytest tests/browser/test_site.py
-
-browser-layout: $(STAMP)
-	$(BIN)/python -m pytest tests/browser --ignore=tests/browser/test_jupyterlab.py \
-	  --ignore=tests/browser/test_site.py
-
-# The notebooks in JupyterLab in Chromium: rendering, and each demo's response to the keyboard.
-browser-lab: $(STAMP)
-	$(BIN)/python -m pytest tests/browser/test_jupyterlab.py
-
-test-lanes: unit-then-notebooks build-then-browser grader
-
-# Each lane prints how long its steps took, so that the slower lane is known when the suite grows.
-# After the build, the site's browser tests and nbgrader's run side by side: they mostly wait (for
-# pages, animations and kernels). JupyterLab's come last, on a less loaded machine: run beside
-# them, its notebook was once marked modified on opening and a run of every cell took over 180 s.
-build-then-browser: $(STAMP)
-	@t0=$$(date +%s); $(MAKE) build-strict; ok=$$?; t1=$$(date +%s); \
-	if [ $$ok = 0 ]; then $(MAKE) after-build; ok=$$?; fi; t2=$$(date +%s); \
-	echo "lane timing: strict build $$((t1 - t0)) s, browser tests and nbgrader $$((t2 - t1)) s"; \
-	exit $$ok
-
-# The sub-makes share make test's six job slots: three lanes, and these steps side by side.
-after-build: $(STAMP) $(NBG_STAMP)
-	$(MAKE) --output-sync=target browser-pages browser-layout nbgrader
-	$(MAKE) browser-lab
-
-unit-then-notebooks: $(STAMP)
-	@t0=$$(date +%s); $(MAKE) unit; ok=$$?; t1=$$(date +%s); \
-	if [ $$ok = 0 ]; then $(MAKE) notebooks; ok=$$?; fi; t2=$$(date +%s); \
-	echo "lane timing: unit tests $$((t1 - t0)) s, notebooks (nbval) $$((t2 - t1)) s"; \
-	exit $$ok
 
 # After changing _config.yml (repository.url, the math macros): bring the notebooks in line.
 sync-notebooks: $(STAMP)
 	$(BIN)/python tools/sync_notebooks.py
-
-set-repository: sync-notebooks
 
 homework: $(STAMP)
 	$(BIN)/python -m logreg_grader release --source book/homework --dest $(BUILD)/homework/student \

@@ -4,6 +4,7 @@
     python -m logreg_grader grade --assignment NAME SUBMISSION.ipynb ... [--jobs N]
         [--json FILE] [--gradebook FILE] [--feedback DIR] [--written DIR]
         [--roster FILE | --student-pattern REGEX] [--timeout S] [--submission-timeout S]
+        [--reference-cache DIR]
 
 Standard output carries only the report; warnings go to standard error. The exit code is 0 when
 every submission was graded (a submission of the wrong assignment, or a file that is not a
@@ -20,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from .assignments import load_assignments
 from .editions import instructor_html, release
 from .grader import GraderError, Options, compute_reference, grade_submission
+from .reference_cache import cached_reference
 from .report import (
     JsonLines,
     StudentIds,
@@ -61,6 +63,11 @@ def _parser():
     gr.add_argument("--written", help="write the written answers here, for grading by hand")
     gr.add_argument("--roster", help="CSV with columns file,student")
     gr.add_argument("--student-pattern", help="regex with a group 'student', searched in the path")
+    gr.add_argument(
+        "--reference-cache",
+        help="keep the instructor's reference values in this folder and reuse them while the "
+        "notebook and the code are unchanged (a folder students cannot write to)",
+    )
     return parser
 
 
@@ -108,13 +115,17 @@ def _grade(args):
     assignment = assignments[args.assignment]
     start = time.monotonic()
     try:
-        reference = compute_reference(assignment, options)
+        if args.reference_cache:
+            reference, cached = cached_reference(assignment, options, args.reference_cache)
+        else:
+            reference, cached = compute_reference(assignment, options), False
     except GraderError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(
-        f"reference values from the instructor's {assignment.name} "
-        f"in {time.monotonic() - start:.1f} s"
+        f"reference values from the instructor's {assignment.name}"
+        + (f" (read from {args.reference_cache})" if cached else "")
+        + f" in {time.monotonic() - start:.1f} s"
     )
     json_lines = JsonLines(args.json) if args.json else None
     results, start = [], time.monotonic()

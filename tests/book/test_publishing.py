@@ -1,7 +1,8 @@
 """The repository can publish the book on GitHub Pages as it is.
 
 The workflow cannot run here (it needs GitHub); what can be checked is that it is valid YAML,
-builds with the project's own command, and uploads and deploys the folder the build writes.
+runs the tests through the project's own entry point (.ci/run, which runs `make test`), builds
+with the project's own command, and deploys the folder the build writes only when both passed.
 That the build writes ``.nojekyll`` is checked on the built site (tests/browser/test_layout.py).
 """
 
@@ -23,8 +24,19 @@ def test_workflow_builds_with_make_book_and_deploys_the_build():
     upload = [s for s in build if s.get("uses", "").startswith("actions/upload-pages-artifact@")]
     assert upload and upload[0]["with"]["path"] == "_build/html"
     deploy = spec["jobs"]["deploy"]
-    assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
+    assert sorted(deploy["needs"]) == ["build", "test"]
+    assert deploy["environment"]["name"] == "github-pages"
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
+
+
+def test_workflow_runs_make_test_before_it_deploys():
+    spec = yaml.safe_load(WORKFLOW.read_text())
+    test = spec["jobs"]["test"]
+    # Debian's chromium and bubblewrap, as .ci/run installs them; privileged for the sandbox.
+    assert test["container"]["image"].startswith("debian:")
+    assert "--privileged" in test["container"]["options"]
+    assert [s["run"] for s in test["steps"] if "run" in s] == [".ci/run"]
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
 
 
 def test_the_build_writes_nojekyll():

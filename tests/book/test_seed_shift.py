@@ -79,6 +79,7 @@ def _notebook(path, code):
     path.write_text(json.dumps(nb), encoding="utf-8")
 
 
+@pytest.mark.kernel
 def test_nbval_runs_the_shifted_code(tmp_path):
     # The real pipeline: nbval collects the notebook, the hook rewrites its cells, the kernel runs
     # them. The cell passes only if its generator was seeded with 5 + 3.

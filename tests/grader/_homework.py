@@ -20,6 +20,8 @@ from logreg_grader.editions import (
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "book" / "homework"
 ASSIGNMENTS = ["hw1_gradient", "hw2_training", "hw3_sympy"]
+# Set by conftest.py for the session: grade_cli's runs share the instructor's reference values.
+REFERENCE_CACHE = None
 
 
 def instructor(name):
@@ -94,10 +96,13 @@ def submission(
 def grade_cli(paths, assignment, tmp_path, *extra, timeout=900, home=None):
     """Run ``python -m logreg_grader grade``; returns (completed process, {file name: result}).
 
-    ``home``: a folder to run the grader with as HOME (tests watch it instead of the real one)."""
+    ``home``: a folder to run the grader with as HOME (the tests' own home is private already:
+    the repository's top conftest.py)."""
     jsonl = tmp_path / f"{assignment}-results.jsonl"
     env = dict(os.environ, HOME=str(home)) if home is not None else None
     command = [sys.executable, "-m", "logreg_grader", "grade", "--source", str(SOURCE)]
+    if REFERENCE_CACHE is not None:
+        command += ["--reference-cache", str(REFERENCE_CACHE)]
     command += ["--assignment", assignment, "--json", str(jsonl), *extra, *map(str, paths)]
     done = subprocess.run(
         command, capture_output=True, text=True, timeout=timeout, cwd=tmp_path, env=env

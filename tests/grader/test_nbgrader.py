@@ -22,6 +22,8 @@ from logreg_grader.editions import HIDDEN, SOLUTION, nbgrader_meta
 
 NBGRADER = ROOT / ".venv-nbgrader" / "bin" / "nbgrader"
 
+pytestmark = pytest.mark.kernel
+
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):

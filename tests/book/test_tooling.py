@@ -1,0 +1,45 @@
+"""The contributor's tooling: a flat Makefile and pre-commit hooks that run the pinned ruff."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _targets(makefile):
+    """{target: recipe lines} for the rules of a Makefile (variables and comments skipped)."""
+    rules, current = {}, None
+    for line in makefile.splitlines():
+        if line.startswith("\t") and current is not None:
+            rules[current].append(line.strip())
+            continue
+        match = re.match(r"^([A-Za-z$()_.-][^:=\s]*)\s*:(?!=)", line)
+        current = match.group(1) if match else None
+        if current is not None:
+            rules[current] = []
+    return rules
+
+
+def test_the_makefile_is_flat_and_every_target_does_something():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "$(MAKE)" not in makefile and "make -" not in makefile, "a target calls make again"
+    rules = _targets(makefile)
+    phony = re.search(r"^\.PHONY:(.*)$", makefile, re.M).group(1).split()
+    assert {"book", "test", "lint", "lab", "clean"} <= set(phony)
+    aliases = [t for t in phony if not rules.get(t)]
+    assert not aliases, f"targets with no recipe of their own: {aliases}"
+
+
+def test_the_pre_commit_hooks_run_the_pinned_ruff_on_code_and_notebooks():
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = {h["id"]: h for repo in config["repos"] for h in repo["hooks"]}
+    assert hooks["ruff-check"]["entry"].startswith(".venv/bin/ruff check")
+    assert hooks["ruff-format"]["entry"].startswith(".venv/bin/ruff format")
+    for hook in hooks.values():
+        assert "jupyter" in hook["types_or"] and "python" in hook["types_or"]
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"RUF100"' in pyproject and 'extend-include = ["*.ipynb"]' in pyproject
+    pinned = (ROOT / "requirements.txt").read_text(encoding="utf-8")
+    assert re.search(r"^ruff==\d", pinned, re.M), "the hooks' ruff is the one pinned here"
