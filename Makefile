@@ -23,6 +23,8 @@ SEED_OFFSET ?= 1
 # The grader's end-to-end tests wait on kernels, not on the CPU: this many run at once, a test
 # file per worker (a file's module-scoped batch is graded once, on one worker).
 GRADER_JOBS ?= 3
+# The browser tests: this many Chromium (or JupyterLab) sessions at once, a test file per worker.
+BROWSER_JOBS ?= 3
 # Every page under several seed offsets (make robustness).
 OFFSETS ?= 1,2,3,4,5
 # make test writes each step's output here (tools/step.sh).
@@ -85,7 +87,8 @@ lint: $(STAMP)
 # Lint first (seconds), then three lanes side by side on a 2-core machine, each a chain of steps
 # (tools/step.sh prints one line per step and keeps its output in $(LOGS)):
 #   1. the unit tests of the library and the book's layer, then every page in nbval (CPU-bound);
-#   2. the strict build, then the browser tests, which need the built site (CPU, then waiting);
+#   2. the strict build, then the browser tests, which need the built site ($(BROWSER_JOBS) files at
+#      a time: they wait on Chromium's rendering more than they compute);
 #   3. the grader's tests and nbgrader's, $(GRADER_JOBS) at a time (mostly waiting on kernels;
 #      given by folder, the same tests as -m grader, since each xdist worker collects what it is
 #      given and the whole suite would be collected three times).
@@ -96,7 +99,7 @@ test: lint $(NBG_STAMP) cache-guard
 	  tools/step.sh notebooks $(PYTEST) --nbval-lax -W default --seed-offset=$(SEED_OFFSET) book; \
 	} & cpu=$$!; \
 	{ tools/step.sh build $(BUILD_BOOK) && \
-	  tools/step.sh browser $(PYTEST) -m browser; \
+	  tools/step.sh browser $(PYTEST) -m browser -n $(BROWSER_JOBS) --dist loadfile; \
 	} & site=$$!; \
 	tools/step.sh grader $(PYTEST) tests/grader -n $(GRADER_JOBS) --dist loadfile & grader=$$!; \
 	failed=0; for lane in $$cpu $$site $$grader; do wait $$lane || failed=1; done; \
