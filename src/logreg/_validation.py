@@ -5,6 +5,8 @@ and what was received, so that a reader who passes the wrong thing learns what
 to pass instead.
 """
 
+import numbers
+
 import numpy as np
 
 _FLOATS = (np.float32, np.float64)
@@ -57,3 +59,36 @@ def check_axis(arr, axis, name):
             "expected at least one class"
         )
     return axis
+
+
+def real_param(value, name, expected):
+    """``value`` as a finite float; a bool or non-number is a TypeError naming ``expected``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be {expected}; received {value!r}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite; received {value!r}")
+    return value
+
+
+def seed_for_generator(random_state):
+    """A seed for numpy's Generator from None, an int, a Generator or a RandomState."""
+    if random_state is None or isinstance(random_state, (numbers.Integral, np.random.Generator)):
+        return random_state
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(np.iinfo(np.int32).max))
+    raise TypeError(
+        "random_state must be None, an int, a numpy Generator or a RandomState; "
+        f"received {random_state!r}"
+    )
+
+
+def count_classes(classes):
+    """ "1 class", "3 classes": for messages."""
+    return f"{len(classes)} class" + ("" if len(classes) == 1 else "es")
+
+
+def show_values(values, limit=5):
+    """The first ``limit`` values, for a message."""
+    shown = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in values[:limit])
+    return shown + (", ..." if len(values) > limit else "")

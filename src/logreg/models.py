@@ -25,6 +25,10 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from ._validation import count_classes as _count
+from ._validation import real_param as _real
+from ._validation import seed_for_generator as _seed
+from ._validation import show_values as _show
 from .exceptions import ConvergenceWarning, DivergenceError, NotFittedError, SeparationWarning
 from .functions import log_sigmoid, log_softmax, sigmoid, softmax
 from .objective import BinaryObjective, SoftmaxObjective
@@ -415,38 +419,3 @@ class SoftmaxRegression(_LinearClassifier):
     def predict_log_proba(self, X):
         """Log-probabilities ``z_k - lse(z)`` from the logits: shape (n_samples, n_classes)."""
         return log_softmax(self._logits(X))
-
-
-# ---------------------------------------------------------------------------
-# Small helpers.
-# ---------------------------------------------------------------------------
-
-
-def _real(value, name, expected):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be {expected}; received {value!r}")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite; received {value!r}")
-    return value
-
-
-def _seed(random_state):
-    """A seed for numpy's Generator from None, an int, a Generator or a RandomState."""
-    if random_state is None or isinstance(random_state, (numbers.Integral, np.random.Generator)):
-        return random_state
-    if isinstance(random_state, np.random.RandomState):
-        return int(random_state.randint(np.iinfo(np.int32).max))
-    raise TypeError(
-        "random_state must be None, an int, a numpy Generator or a RandomState; "
-        f"received {random_state!r}"
-    )
-
-
-def _count(classes):
-    return f"{len(classes)} class" + ("" if len(classes) == 1 else "es")
-
-
-def _show(values, limit=5):
-    shown = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in values[:limit])
-    return shown + (", ..." if len(values) > limit else "")

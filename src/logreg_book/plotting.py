@@ -7,20 +7,16 @@ animation by :mod:`logreg_book.player`. Nothing here changes matplotlib's
 settings.
 """
 
-import warnings
-
 import numpy as np
 
 from logreg.functional import binary_cross_entropy
 from logreg.functions import sigmoid, softmax
 from logreg.models import (
-    ConvergenceWarning,
-    DivergenceError,
     LogisticRegression,
-    SoftmaxRegression,
 )
 
 from .figures import class_color
+from .training import fit_fixed_steps
 
 __all__ = [
     "data_artists",
@@ -33,7 +29,6 @@ __all__ = [
     "plot_softmax_temperature",
     "plot_softmax_vs_sigmoid",
     "plot_training_state",
-    "record_training",
     "shift_difference",
 ]
 
@@ -232,46 +227,6 @@ def plot_softmax_vs_sigmoid(ax, w1, w2, x_range=(-4.0, 4.0)):
 # ---------------------------------------------------------------------------
 
 
-def record_training(
-    X, y, *, solver="gd", lr=0.5, batch_size=16, alpha=1e-3, n_iter=50, random_state=0
-):
-    """Train a SoftmaxRegression and record its state after every iteration.
-
-    The recording uses the trainer's ``callback``, so the demo replays the
-    library's own training loop rather than a copy of it.
-
-    Returns
-    -------
-    dict with "coefs" (n_iter, n_classes, 2), "intercepts", "losses", "classes"
-    and "error" (a message if training diverged, else None).
-    """
-    coefs, intercepts, losses = [], [], []
-
-    def record(model):
-        coefs.append(model.coef_.copy())
-        intercepts.append(model.intercept_.copy())
-        losses.append(model.loss_history_[-1])
-
-    model = SoftmaxRegression(
-        solver=solver,
-        lr=lr,
-        batch_size=batch_size,
-        alpha=alpha,
-        max_iter=n_iter,
-        tol=0.0,
-        random_state=random_state,
-        callback=record,
-    )
-    error = _fit_fixed_steps(model, X, y)
-    return {
-        "coefs": np.array(coefs),
-        "intercepts": np.array(intercepts),
-        "losses": np.array(losses),
-        "classes": np.unique(y),
-        "error": error,
-    }
-
-
 def plot_training_state(axes, X, y, history, iteration, grid_probs=None):
     """Decision regions and probability contours at ``iteration`` (1-based),
     and the loss curve with that iteration marked.
@@ -391,7 +346,7 @@ def plot_loss_landscape(ax, x, y, lr, n_iter=30, w_range=(-16.0, 16.0), b_range=
     model = LogisticRegression(
         solver="gd", lr=lr, alpha=0.0, max_iter=n_iter, tol=0.0, callback=record
     )
-    diverged = _fit_fixed_steps(model, x, y) is not None
+    diverged = fit_fixed_steps(model, x, y) is not None
     path_points = np.array(points)
     if diverged:
         status = "diverging"
@@ -421,18 +376,6 @@ def plot_loss_landscape(ax, x, y, lr, n_iter=30, w_range=(-16.0, 16.0), b_range=
 # ---------------------------------------------------------------------------
 # Helpers and the kernel-free animation
 # ---------------------------------------------------------------------------
-
-
-def _fit_fixed_steps(model, X, y):
-    """Fit for exactly ``max_iter`` steps (a demo replays a fixed budget, so not
-    converging is expected); return the DivergenceError message, or None."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        try:
-            model.fit(X, y)
-        except DivergenceError as exc:
-            return str(exc)
-    return None
 
 
 def grid_for(X, n=60, margin=0.5):

@@ -17,7 +17,7 @@ from logreg import calibration
 from logreg.datasets import load_iris_2d, make_blobs, make_moons
 from logreg.functions import log_softmax
 
-from . import figures, plotting
+from . import figures, plotting, training
 from .demo_widget import DemoWidget
 
 __all__ = [
@@ -153,7 +153,7 @@ DATASETS = {
 def _training_run(dataset, solver, lr, batch_size, alpha, n_iter):
     # Cached per setting: scrubbing and revisiting a setting cost only a redraw.
     X, y = DATASETS[dataset]()
-    history = plotting.record_training(
+    history = training.record_training(
         X, y, solver=solver, lr=lr, batch_size=batch_size, alpha=alpha, n_iter=n_iter
     )
     probs = plotting.grid_probabilities(X, history) if len(history["losses"]) else None
