@@ -38,7 +38,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 help:
 	@echo "make book   build the website into $(BUILD)/html (sets up $(VENV) first)"
-	@echo "make test   lint, then side by side: the unit tests; every page via nbval; the strict"
+	@echo "make test   lint, then side by side: the unit tests and every page via nbval; the strict"
 	@echo "            book build and the browser tests; the grader's tests and nbgrader's"
 	@echo "make lint   ruff check and ruff format --check (the notebooks included)"
 	@echo "make lab    open the book's notebooks in JupyterLab"
@@ -84,27 +84,25 @@ lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
 
-# Lint first (seconds), then four lanes side by side on a 2-core machine (tools/step.sh prints one
-# line per step and keeps its output in $(LOGS)):
-#   1. the unit tests of the library and the book's layer (CPU-bound);
-#   2. every page in nbval (CPU-bound);
-#   3. the strict build, then the browser tests, which need the built site ($(BROWSER_JOBS) files at
+# Lint first (seconds), then three lanes side by side on a 2-core machine, each a chain of steps
+# (tools/step.sh prints one line per step and keeps its output in $(LOGS)):
+#   1. the unit tests of the library and the book's layer, then every page in nbval (CPU-bound);
+#   2. the strict build, then the browser tests, which need the built site ($(BROWSER_JOBS) files at
 #      a time: they wait on Chromium's rendering more than they compute);
-#   4. the grader's tests and nbgrader's, $(GRADER_JOBS) at a time (mostly waiting on kernels;
+#   3. the grader's tests and nbgrader's, $(GRADER_JOBS) at a time (mostly waiting on kernels;
 #      given by folder, the same tests as -m grader, since each xdist worker collects what it is
 #      given and the whole suite would be collected three times).
-# Lanes rather than a chain keep both cores busy until the end: the run takes about its total CPU
-# time over two. One BLAS/OpenMP thread per process keeps the lanes from fighting over the cores.
+# One BLAS/OpenMP thread per process keeps the lanes from fighting over the two cores.
 test: lint $(NBG_STAMP) cache-guard
 	@start=$$(date +%s); rm -rf $(LOGS); export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1; \
-	tools/step.sh unit $(PYTEST) -m "library or book" & unit=$$!; \
-	tools/step.sh notebooks $(PYTEST) --nbval-lax -W default --seed-offset=$(SEED_OFFSET) book & \
-	  pages=$$!; \
+	{ tools/step.sh unit $(PYTEST) -m "library or book" && \
+	  tools/step.sh notebooks $(PYTEST) --nbval-lax -W default --seed-offset=$(SEED_OFFSET) book; \
+	} & cpu=$$!; \
 	{ tools/step.sh build $(BUILD_BOOK) && \
 	  tools/step.sh browser $(PYTEST) -m browser -n $(BROWSER_JOBS) --dist loadfile; \
 	} & site=$$!; \
 	tools/step.sh grader $(PYTEST) tests/grader -n $(GRADER_JOBS) --dist loadfile & grader=$$!; \
-	failed=0; for lane in $$unit $$pages $$site $$grader; do wait $$lane || failed=1; done; \
+	failed=0; for lane in $$cpu $$site $$grader; do wait $$lane || failed=1; done; \
 	took=$$(( $$(date +%s) - start )); \
 	if [ $$failed = 0 ]; then echo "make test: all checks passed in $$took s"; \
 	else echo "make test: FAILED after $$took s (each step's output: $(LOGS))"; exit 1; fi
