@@ -43,3 +43,11 @@ def test_the_pre_commit_hooks_run_the_pinned_ruff_on_code_and_notebooks():
     assert '"RUF100"' in pyproject and 'extend-include = ["*.ipynb"]' in pyproject
     pinned = (ROOT / "requirements.txt").read_text(encoding="utf-8")
     assert re.search(r"^ruff==\d", pinned, re.M), "the hooks' ruff is the one pinned here"
+
+
+def test_no_property_test_has_a_time_limit():
+    # A busy machine must not fail a property test (tests/conftest.py loads this profile).
+    from hypothesis import HealthCheck, settings
+
+    assert settings.default.deadline is None
+    assert HealthCheck.too_slow in settings.default.suppress_health_check
