@@ -47,7 +47,7 @@ def plot_decision_regions(ax, W, b, X=None, y=None, lim=4.0, n=240, arrows=True)
     from matplotlib.colors import to_rgb
 
     W, b = np.asarray(W, float), np.asarray(b, float)
-    regions.duplicate_classes(W, b)  # validates the shapes
+    twins = regions.duplicate_classes(W, b)  # also checks the shapes, with a clear message
     if W.shape[1] != 2:
         raise ValueError(f"expected 2 features to draw; received W with {W.shape[1]} columns")
     ticks = np.linspace(-lim, lim, n)
@@ -80,7 +80,6 @@ def plot_decision_regions(ax, W, b, X=None, y=None, lim=4.0, n=240, arrows=True)
     margins = [regions.region_margin(W, b, k) for k in range(W.shape[0])]
     winners = regions.winning_classes(W, b)
     title = f"classes that can win: {', '.join(str(k + 1) for k in winners)}"
-    twins = regions.duplicate_classes(W, b)
     if twins:
         title += " (" + ", ".join(f"{k + 1} ties {j + 1}" for j, k in twins) + " everywhere)"
     ax.set_title(title)
