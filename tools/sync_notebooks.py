@@ -5,8 +5,10 @@
 
 For each notebook under book/:
 
-- the setup cell installs the library from ``repository.url`` (for a notebook opened on its own
-  in a cloud notebook service);
+- the setup cell (id ``setup0``, hidden on the website) runs only when the kernel lacks the book's
+  library. With ``repository.url`` set, it installs the library from there (a notebook opened on its
+  own on Binder or Colab); without one (the committed state), there is nothing to install from, so
+  it stops with a message that says how to set up the book's environment locally;
 - the first cell is a front-matter cell with the book's math macros, read from
   ``sphinx.config.mathjax3_config.tex.macros``: jupyterlab-myst takes macros from there, and the
   cell is tagged ``remove-cell`` so that the website (which has them from _config.yml) skips it;
@@ -19,7 +21,6 @@ For each notebook under book/:
 
 import argparse
 import platform
-import re
 import sys
 from pathlib import Path
 
@@ -27,8 +28,17 @@ import nbformat
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-INSTALL = re.compile(r'(%pip install --quiet "logreg @ git\+)([^"]+)(")')
 FRONT_MATTER_ID = "frontmatter"
+SETUP_ID = "setup0"
+SETUP_GUARD = "try:  # {why}\n    import logreg  # noqa: F401\nexcept ImportError:\n"
+INSTALL = '    %pip install --quiet "logreg @ git+{url}@{branch}"'
+# Without a repository a downloaded notebook cannot fetch the library itself; a ModuleNotFoundError
+# at the first `from logreg import` would not say where to get it.
+LOCAL_SETUP = """    raise ModuleNotFoundError(
+        "This notebook needs the book's library, logreg. In a copy of the book's sources, run "
+        "`make lab` (it installs the pinned packages into .venv, then opens JupyterLab), or run "
+        "`pip install -r requirements.txt` there in an environment of your own."
+    ) from None"""
 HIDDEN_TAGS = {"hide-input", "remove-input", "remove-cell"}
 
 
@@ -61,13 +71,28 @@ def front_matter(config):
     return "\n".join([*lines, "---"])
 
 
+def repository(config):
+    """``(url, branch)`` from _config.yml; the URL is "" when none is set."""
+    section = config.get("repository") or {}
+    return (section.get("url") or "").strip(), (section.get("branch") or "main").strip()
+
+
+def setup_source(config):
+    """The setup cell's code for this configuration."""
+    url, branch = repository(config)
+    if url:
+        why = "opened on its own in a cloud notebook service? then install the book's library"
+        return SETUP_GUARD.format(why=why) + INSTALL.format(url=url, branch=branch)
+    why = "the book's library is missing? then say how to install it"
+    return SETUP_GUARD.format(why=why) + LOCAL_SETUP
+
+
 def sync(nb, config, keep_version=False):
     """Return the notebook as it should be (the input is not modified)."""
     nb = nbformat.from_dict(nb)
-    url = config["repository"]["url"]
     for cell in nb.cells:
-        if cell.cell_type == "code" and INSTALL.search(cell.source):
-            cell.source = INSTALL.sub(lambda m: m.group(1) + url + m.group(3), cell.source)
+        if cell.get("id") == SETUP_ID and cell.cell_type == "code":
+            cell.source = setup_source(config)
 
     wanted = nbformat.v4.new_markdown_cell(front_matter(config))
     wanted.id = FRONT_MATTER_ID

@@ -185,14 +185,15 @@ def test_homework_pages_and_their_downloads_are_the_student_edition(tmp_path):
         nbformat.reads(copy.read_text(encoding="utf-8"), as_version=4)  # still a notebook
 
 
-def test_homework_pages_drop_the_launch_buttons_only():
-    from logreg_book.sphinx.student_pages import _drop_launch_buttons
+def test_homework_pages_drop_the_launch_and_repository_buttons_only():
+    from logreg_book.sphinx.launch_buttons import _drop_repository_buttons
 
     def context():
-        return {"header_buttons": [{"label": "download-buttons"}, {"label": "launch-buttons"}]}
+        labels = ["download-buttons", "launch-buttons", "source-repository-button"]
+        return {"header_buttons": [{"label": label} for label in labels]}
 
     homework, chapter = context(), context()
-    _drop_launch_buttons(None, "book/homework/hw1_gradient", "page.html", homework, None)
-    _drop_launch_buttons(None, "book/softmax/cross_entropy", "page.html", chapter, None)
+    _drop_repository_buttons(None, "book/homework/hw1_gradient", "page.html", homework, None)
+    _drop_repository_buttons(None, "book/softmax/cross_entropy", "page.html", chapter, None)
     assert homework["header_buttons"] == [{"label": "download-buttons"}]
     assert chapter == context()

@@ -7,8 +7,10 @@ answers, the grader's probes). For every page under ``book/homework/`` this exte
   search-index entry and its table of contents never see a solution (the homework pages are not
   executed: ``execute.exclude_patterns`` in ``_config.yml``);
 - writes the student edition over the copy in ``_sources/``, which the page's download button
-  serves;
-- drops the page's launch buttons, which would open the repository's (instructor's) notebook.
+  serves.
+
+The page's launch and repository buttons, which would open the repository's (instructor's)
+notebook, are dropped by ``launch_buttons``.
 
 Chapter exercises are not affected: their solutions stay in dropdowns for self-study.
 """
@@ -33,13 +35,6 @@ def _on_source_read(app, docname, source):
         source[0] = _student_text(source[0])
 
 
-def _drop_launch_buttons(app, pagename, templatename, context, doctree):
-    if pagename.startswith(HOMEWORK) and "header_buttons" in context:
-        context["header_buttons"][:] = [
-            b for b in context["header_buttons"] if b.get("label") != "launch-buttons"
-        ]
-
-
 def _replace_sources(app, exception):
     if exception is not None or app.builder.format != "html":
         return
@@ -59,6 +54,5 @@ def _replace_sources(app, exception):
 
 def setup(app):
     app.connect("source-read", _on_source_read)
-    app.connect("html-page-context", _drop_launch_buttons, priority=600)
     app.connect("build-finished", _replace_sources)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
