@@ -197,3 +197,27 @@ def test_homework_pages_drop_the_launch_and_repository_buttons_only():
     _drop_repository_buttons(None, "book/softmax/cross_entropy", "page.html", chapter, None)
     assert homework["header_buttons"] == [{"label": "download-buttons"}]
     assert chapter == context()
+
+
+def test_the_build_status_table_says_ok_in_words():
+    from docutils import nodes
+
+    from logreg_book.sphinx.exec_table import _words_for_emoji
+
+    def row(*texts):
+        return nodes.row("", *[nodes.entry("", nodes.paragraph(text=t)) for t in texts])
+
+    table = nodes.table("", row("book/a", "cache", "\N{WHITE HEAVY CHECK MARK}"))
+    table += row("book/b", "cache", "\N{CROSS MARK}")
+    doctree = nodes.document("", "")
+    doctree += [table, nodes.paragraph(text="\N{WHITE HEAVY CHECK MARK}")]  # outside a table
+    _words_for_emoji(None, doctree, "book/status")
+    assert [p.astext() for p in table.findall(nodes.paragraph)] == [
+        "book/a",
+        "cache",
+        "ok",
+        "book/b",
+        "cache",
+        "failed",
+    ]
+    assert doctree[1].astext() == "\N{WHITE HEAVY CHECK MARK}"
