@@ -25,7 +25,7 @@ def tables(text):
     return [(t.map[0], lines[t.map[0] : t.map[1]]) for t in tokens if t.type == "table_open"]
 
 
-def test_every_table_line_renders_in_a_table_with_the_headers_cells():
+def test_every_table_line_renders_in_a_table_of_full_rows():
     found = tables(README)
     assert len(found) >= 1
     in_tables = {start + i for start, rows in found for i in range(len(rows))}
