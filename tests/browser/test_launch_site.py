@@ -106,3 +106,18 @@ def test_the_header_offers_the_download_and_nothing_to_launch(browser, server, p
         assert "BEGIN SOLUTION" not in served.text() and len(cells) > 5
     finally:
         context.close()
+
+
+def test_the_build_status_table_reads_ok_in_the_browser(browser, server):
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/book/status.html", wait_until="load")
+        column = page.locator("article table tbody tr td:nth-child(5)")
+        column.first.wait_for(state="visible")
+        assert set(column.all_inner_texts()) == {"ok"}
+        page.locator("article table").first.scroll_into_view_if_needed()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "launch_desktop_status.png"))
+    finally:
+        context.close()
