@@ -425,4 +425,3 @@ def test_every_demo_answers_the_keyboard_and_its_latency_is_recorded(chromium, l
     SHOTS.mkdir(parents=True, exist_ok=True)
     (SHOTS / "jupyterlab_latency.txt").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
-
