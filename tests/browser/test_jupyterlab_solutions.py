@@ -1,5 +1,6 @@
 """Solutions in JupyterLab (with jupyterlab-myst), in Chromium: folded, nothing of them readable
-before the reader opens them, and all of them there once opened.
+before the reader opens them, and all of them there once opened. And the training explorer's live
+widget, whose controls the chosen solver does not read are disabled, with the reason shown.
 
 jupyterlab-myst renders each markdown cell on its own. A solution spanning cells (sphinx-exercise's
 ``solution-start`` ... ``solution-end``) therefore showed as a fold titled "Start of Solution to
@@ -13,9 +14,10 @@ comment line (tools/sync_notebooks.py); the website moves the cell into the drop
 import json
 import re
 
+import nbformat
 import pytest
 from _browser import SHOTS
-from test_jupyterlab import RENDER_DEADLINE, _open, chromium, lab  # noqa: F401 (fixtures)
+from test_jupyterlab import RENDER_DEADLINE, _open, _run_all, chromium, lab  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.kernel
 
@@ -97,7 +99,7 @@ def test_a_solution_shows_nothing_until_opened_and_everything_after(chromium, la
             assert _words(prose) not in text, f"{label}: prose in view before it is opened"
         SHOTS.mkdir(parents=True, exist_ok=True)
         folds.first.scroll_into_view_if_needed()
-        page.screenshot(path=str(SHOTS / f"jupyterlab_solutions_{name}_folded.png"))
+        page.screenshot(path=str(SHOTS / f"lab_jupyterlab_solutions_{name}_folded.png"))
 
         # Opened: the prose in the fold, then the code (its cell's placeholder opens it).
         for i, (label, prose, code) in enumerate(expected):
@@ -119,6 +121,50 @@ def test_a_solution_shows_nothing_until_opened_and_everything_after(chromium, la
             missing = [ln for ln in _code_lines(code) if " ".join(ln.split()) not in source]
             assert not missing, f"{label}: code not shown once opened: {missing[:2]}"
         folds.first.scroll_into_view_if_needed()
-        page.screenshot(path=str(SHOTS / f"jupyterlab_solutions_{name}_opened.png"))
+        page.screenshot(path=str(SHOTS / f"lab_jupyterlab_solutions_{name}_opened.png"))
+    finally:
+        page.close()
+
+
+TRAINING = ["from logreg_book import widgets", "widgets.training_widget(n_iter=20)"]
+SLIDER_DISABLED = """([vbox, name]) => {
+  const slider = Array.from(vbox.querySelectorAll('.widget-slider')).find(
+      s => s.querySelector('.widget-label').textContent.trim() === name);
+  return slider.querySelector('.noUi-target').hasAttribute('disabled');
+}"""
+
+
+def test_the_training_explorer_disables_a_control_the_solver_does_not_read(chromium, lab):  # noqa: F811
+    # The explorer's live widget alone (test_jupyterlab drives every demo's sliders).
+    nb = nbformat.read(lab["home"] / "demos.ipynb", as_version=4)
+    nb.cells = [nbformat.v4.new_code_cell(code) for code in TRAINING]
+    nbformat.write(nb, lab["home"] / "training.ipynb")
+    page = _open(chromium, lab, "training.ipynb")
+    try:
+        _run_all(page)
+        vbox = page.locator(".jp-NotebookPanel .widget-vbox").first
+        vbox.wait_for()
+        vbox.scroll_into_view_if_needed()
+
+        def disabled(name):
+            return page.evaluate(SLIDER_DISABLED, [vbox.element_handle(), name])
+
+        # gd (the default): batch is off, and the note under the controls says why.
+        assert disabled("batch") and not disabled("lr")
+        assert "only sgd uses mini-batches" in vbox.inner_text()
+        vbox.screenshot(path=str(SHOTS / "lab_jupyterlab_training_gd_batch_off.png"))
+        readout = vbox.locator(".widget-html").last
+        before = readout.inner_text()
+        vbox.locator(".widget-dropdown select").nth(1).select_option("sgd")
+        # The new run's readout (sgd's objective) once it has trained.
+        page.wait_for_function(
+            "([e, text]) => e.innerText !== text", arg=[readout.element_handle(), before]
+        )
+        page.wait_for_function(
+            f"([vbox, name]) => !({SLIDER_DISABLED})([vbox, name])",
+            arg=[vbox.element_handle(), "batch"],
+        )
+        assert not disabled("lr") and "mini-batches" not in vbox.inner_text()
+        vbox.screenshot(path=str(SHOTS / "lab_jupyterlab_training_sgd_batch_on.png"))
     finally:
         page.close()
