@@ -14,9 +14,10 @@ For each notebook under book/:
   cell is tagged ``remove-cell`` so that the website (which has them from _config.yml) skips it;
 - the kernel metadata is what the kernel reports, so that JupyterLab does not mark a notebook
   it has just opened as modified;
-- code cells the website hides (``hide-input``, ``remove-input``, ``remove-cell``) and code cells
-  inside a solution have their source (and, inside a solution, their output) collapsed in
-  JupyterLab, so that solutions are not in plain view there either.
+- code cells the website hides (``hide-input``, ``remove-input``, ``remove-cell``) and the code of a
+  solution (tagged ``solution-code``) have their source (and, for a solution, their output)
+  collapsed in JupyterLab, so that solutions are not in plain view there either. A solution's
+  code opens with a comment line, which is all that JupyterLab's placeholder shows of it.
 """
 
 import argparse
@@ -40,6 +41,9 @@ LOCAL_SETUP = """    raise ModuleNotFoundError(
         "`pip install -r requirements.txt` there in an environment of your own."
     ) from None"""
 HIDDEN_TAGS = {"hide-input", "remove-input", "remove-cell"}
+# The code cell of a solution, moved into the solution's dropdown on the website
+# (logreg_book.sphinx.solution_code).
+SOLUTION_TAG = "solution-code"
 
 
 def kernel_metadata():
@@ -107,20 +111,14 @@ def sync(nb, config, keep_version=False):
         metadata["language_info"]["version"] = nb.metadata["language_info"]["version"]
     nb.metadata.update(metadata)
 
-    inside_solution = False
     for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            if "{solution-start}" in cell.source:
-                inside_solution = True
-            if "{solution-end}" in cell.source:
-                inside_solution = False
-            continue
         if cell.cell_type != "code":
             continue
+        tags = set(cell.metadata.get("tags", []))
         hidden = {}
-        if inside_solution:
+        if SOLUTION_TAG in tags:
             hidden = {"source_hidden": True, "outputs_hidden": True}
-        elif HIDDEN_TAGS & set(cell.metadata.get("tags", [])):
+        elif HIDDEN_TAGS & tags:
             hidden = {"source_hidden": True}
         if hidden:
             cell.metadata["jupyter"] = hidden

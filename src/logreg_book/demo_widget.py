@@ -61,7 +61,8 @@ class DemoWidget(widgets.VBox):
     def animation(self, name, values, interval=250):
         """Kernel-free HTML player of this demo as control ``name`` runs over ``values``
         (other controls at their current values), drawn by the same function as the live
-        widget; it starts at the value nearest the control's current one."""
+        widget and labelled as the live control is; it starts at the value nearest the
+        control's current one."""
         if name not in self.controls:
             raise ValueError(f"no control {name!r}; expected one of {', '.join(self.controls)}")
         values = list(values)
@@ -88,7 +89,7 @@ class DemoWidget(widgets.VBox):
                 fig,
                 frame,
                 values,
-                name=name,
+                name=self.controls[name].description,  # the label the live control shows
                 panels=axes,
                 start=start,
                 interval=interval,

@@ -73,7 +73,7 @@ def temperature_widget(logits=(2.0, 1.0, 0.5, -1.0), temperature=1.0):
     """Editable logits (comma-separated) and a temperature slider on a log scale."""
     controls = {
         "logits": widgets.Text(value=", ".join(f"{v:g}" for v in logits), description="logits"),
-        "temperature": _slider("T", temperature, -3, 2, 0.05, log=True),
+        "temperature": _slider("temperature", temperature, -3, 2, 0.05, log=True),
     }
 
     def draw(axes, logits, temperature):
@@ -149,6 +149,17 @@ DATASETS = {
 }
 
 
+# The controls each solver reads (SoftmaxRegression's docstring): newton takes its step from the
+# Hessian, not from lr, and only sgd splits the data into batches.
+SOLVER_USES = {"gd": {"lr"}, "sgd": {"lr", "batch_size"}, "newton": set()}
+UNUSED_NOTE = {
+    "gd": "batch is off: gd takes every sample at each step; only sgd uses mini-batches.",
+    "sgd": "",
+    "newton": "lr and batch are off: newton's step comes from the Hessian, on every sample.",
+}
+TRAINING_DEFAULTS = {"lr": 0.5, "batch_size": 16}
+
+
 @lru_cache(maxsize=32)
 def _training_run(dataset, solver, lr, batch_size, alpha, n_iter):
     # Cached per setting: scrubbing and revisiting a setting cost only a redraw.
@@ -164,27 +175,41 @@ def training_widget(
     dataset="blobs, K=3", solver="gd", lr=0.5, batch_size=16, alpha=1e-3, n_iter=60
 ):
     """Data set, solver, learning rate, batch size, alpha and iterations; a scrubber
-    replays the recorded training."""
+    replays the recorded training. A control the chosen solver does not read is disabled, and
+    a note under the controls says why."""
     controls = {
         "dataset": widgets.Dropdown(options=list(DATASETS), value=dataset, description="data"),
-        "solver": widgets.Dropdown(
-            options=["gd", "sgd", "newton"], value=solver, description="solver"
-        ),
+        "solver": widgets.Dropdown(options=list(SOLVER_USES), value=solver, description="solver"),
         "lr": _slider("lr", lr, -3, 1.5, 0.1, log=True),
         "batch_size": widgets.IntSlider(value=batch_size, min=1, max=64, description="batch"),
         "alpha": _slider("alpha", alpha, -5, 0, 0.1, log=True),
         "n_iter": widgets.IntSlider(value=n_iter, min=1, max=200, description="iterations"),
-        "iteration": widgets.IntSlider(value=n_iter, min=1, max=n_iter, description="replay"),
+        "iteration": widgets.IntSlider(value=n_iter, min=1, max=n_iter, description="iteration"),
     }
+    note = widgets.HTML()
     rows = [
         [controls[k] for k in ("dataset", "solver", "n_iter")],
         [controls[k] for k in ("lr", "batch_size", "alpha")],
+        [note],
         [controls["iteration"]],
     ]
     scrubber = controls["iteration"]
     last_run = {}
 
+    def show_used(change=None):
+        chosen = controls["solver"].value
+        for name in TRAINING_DEFAULTS:
+            controls[name].disabled = name not in SOLVER_USES[chosen]
+        note.value = UNUSED_NOTE[chosen]
+
+    controls["solver"].observe(show_used, names="value")
+    show_used()
+
     def draw(axes, dataset, solver, lr, batch_size, alpha, n_iter, iteration):
+        # A control the solver does not read leaves the run as it is: no retraining.
+        used = SOLVER_USES[solver]
+        lr = lr if "lr" in used else TRAINING_DEFAULTS["lr"]
+        batch_size = batch_size if "batch_size" in used else TRAINING_DEFAULTS["batch_size"]
         key = (dataset, solver, round(lr, 6), batch_size, round(alpha, 8), n_iter)
         X, y, history, probs = _training_run(*key)
         n_done = len(history["losses"])
@@ -259,7 +284,7 @@ def calibration_widget(logits, y, temperature=1.0, n_bins=10):
     logits, y = np.asarray(logits, float), np.asarray(y)
     calibration.reliability_bins(calibration.temperature_scaled(logits, 1.0), y, n_bins)  # checks
     rows = np.arange(len(y))
-    controls = {"temperature": _slider("T", temperature, -1, 1, 0.02, log=True)}
+    controls = {"temperature": _slider("temperature", temperature, -1, 1, 0.02, log=True)}
 
     def draw(axes, temperature):
         probs = calibration.temperature_scaled(logits, temperature)

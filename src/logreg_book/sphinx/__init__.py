@@ -3,6 +3,7 @@
 - ``api_reference``: the settings of the API reference (book/api), autodoc on the library;
 - ``eval_role``: the ``{eval}`` role, which pastes a glued value on the website;
 - ``offline_site``: no script from another site, no console error;
+- ``solution_code``: a solution's code cell, tagged ``solution-code``, inside its dropdown;
 - ``site_layout``: the reading layout (math, figures, print) and the favicon;
 - ``student_pages``: the homework shown as its student edition.
 """
