@@ -49,6 +49,13 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def copyfile(self, source, outputfile):
+        # The browser may close a connection mid-file (a page closed while loading).
+        try:
+            super().copyfile(source, outputfile)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
     def end_headers(self):
         # Cache disabled in the browser anyway; this keeps a reload honest outside the tool too.
         self.send_header("Cache-Control", "no-store")

@@ -29,12 +29,18 @@ class _Head(html.parser.HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.in_head, self.scripts, self.viewports, self.ids = False, [], 0, []
+        self.in_head, self.has_head, self.scripts, self.viewports, self.ids = (
+            False,
+            False,
+            [],
+            0,
+            [],
+        )
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "head":
-            self.in_head = True
+            self.in_head = self.has_head = True
         if "id" in attrs:
             self.ids.append(attrs["id"])
         if self.in_head and tag == "script" and attrs.get("src"):
@@ -61,7 +67,8 @@ def parsed():
 
 
 def test_one_viewport_tag_per_page(parsed):
-    counts = {page: p.viewports for page, p in parsed.items() if p.viewports != 1}
+    # index.html is a one-line redirect to book/intro.html, not a page.
+    counts = {page: p.viewports for page, p in parsed.items() if p.has_head and p.viewports != 1}
     assert not counts, f"pages without exactly one <meta name=viewport>: {counts}"
 
 
@@ -124,19 +131,31 @@ def test_text_page_is_light_on_a_throttled_phone(browser, gzip_server, raw_serve
     assert not gz["failed"] and not raw["failed"]
     assert gz["fp"] is not None and gz["fp"] <= FIRST_PAINT_MS, gz
     assert gz["encoded"] <= WEIGHT_BYTES, f"{gz['encoded']} bytes on the wire (gzip)"
+    # Compressed, the old site met both targets too (1.46 MB, first paint 1.6-2.1 s); what it
+    # loaded that a reader of this page does not need is checked on its own.
+    unneeded = ("fontawesome.js", "searchindex.js", "searchtools.js", "sphinx-design.min.css")
+    loaded = [url.split("?")[0].rsplit("/", 1)[-1] for _, _, url in gz["top"]]
+    assert not set(unneeded) & set(loaded), sorted(set(unneeded) & set(loaded))
 
 
 # ----- Icons, search and the Proof Index in the browser ----------------------------------------
 
+BOTH = ("desktop", "phone")
+# The header's buttons, the search field, the color mode, the table of contents and the
+# previous/next arrows; at 1400px the page contents sit in a sidebar (a "Contents" title with a
+# list icon) and the search field in the primary sidebar, on a phone both are header buttons.
 ICONS = {
-    "search": ".search-button__button svg",
-    "color mode": ".theme-switch-button svg",
-    "primary sidebar": ".primary-toggle svg",
-    "page contents": ".secondary-toggle svg",
-    "download": ".dropdown-download-buttons > button svg",
-    "full screen": ".btn-fullscreen-button svg",
-    "previous": ".prev-next-area .left-prev svg",
-    "next": ".prev-next-area .right-next svg",
+    "primary sidebar": (".primary-toggle svg", BOTH),
+    # Any other header button (launch, repository: present or not depending on the build).
+    "header button": (".bd-header-article .btn svg", BOTH),
+    "download": (".dropdown-download-buttons > button svg", BOTH),
+    "full screen": (".btn-fullscreen-button svg", BOTH),
+    "color mode": (".theme-switch-button svg", BOTH),
+    "search": (".search-button__button svg, .bd-sidebar-primary form.bd-search svg", BOTH),
+    "page contents": (".secondary-toggle svg", ("phone",)),
+    "contents title": (".page-toc.tocsection svg", ("desktop",)),
+    "previous": (".prev-next-area .left-prev svg", BOTH),
+    "next": (".prev-next-area .right-next svg", BOTH),
 }
 ICON_JS = """(selector) => Array.from(document.querySelectorAll(selector)).filter(
   (e) => e.getBoundingClientRect().width > 0 && getComputedStyle(e).display !== "none"
@@ -159,16 +178,22 @@ def test_icons_show_without_fontawesome(browser, gzip_server, size, mode):
         page.on("request", lambda r: requested.append(r.url))
         page.goto(f"{gzip_server}/book/softmax/kl_divergence.html", wait_until="load")
         assert page.evaluate("document.documentElement.dataset.theme") == mode
-        for name, selector in ICONS.items():
+        for name, (selector, sizes) in ICONS.items():
+            if size not in sizes:
+                continue
             shown = page.evaluate(ICON_JS, selector)
             assert shown, f"{name} icon ({selector}) not shown at {size}, {mode}"
             for icon in shown:
                 assert 8 <= icon["h"] <= 40 and icon["w"] >= 6 and icon["d"] > 20, (name, icon)
                 assert icon["fill"] == icon["color"] != "rgba(0, 0, 0, 0)", (name, icon)
-        page.evaluate("window.scrollTo(0, 3000)")
-        back = page.locator("#pst-back-to-top svg")
-        back.wait_for(state="visible", timeout=30_000)
-        assert back.bounding_box()["height"] >= 8
+        if size == "phone":  # at 1400px the theme never shows it (before this change too)
+            # It appears when the reader scrolls up from further down.
+            page.evaluate("window.scrollTo(0, 3000)")
+            page.wait_for_function("document.body.classList.contains('scrolled')")
+            page.evaluate("window.scrollTo(0, 2600)")
+            back = page.locator("#pst-back-to-top svg")
+            back.wait_for(state="visible", timeout=30_000)
+            assert back.bounding_box()["height"] >= 8
         page.evaluate("window.scrollTo(0, 0)")
         assert not [u for u in requested if "fontawesome.js" in u]
         SHOTS.mkdir(parents=True, exist_ok=True)
