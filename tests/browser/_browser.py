@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,17 +89,28 @@ DISPLAYS_JS = """() => {
     }
     return "section " + heading(box);
   };
+  // the statement of a theorem, lemma, proposition, corollary or definition (not its proof)
+  const statement = (box) => {
+    const block = box.closest(".proof.theorem, .proof.lemma, .proof.proposition, "
+                              + ".proof.corollary, .proof.definition");
+    return block ? block.id : "";
+  };
   const article = document.querySelector("article.bd-article").getBoundingClientRect();
   return Array.from(document.querySelectorAll('mjx-container[display="true"]')).map((box) => {
     const r = box.getBoundingClientRect();
     const s = getComputedStyle(box);
     const found = items(box);
     return {
-      label: label(box),
+      label: label(box), statement: statement(box),
       tex: found.length ? found[0].math.trim().replace(/\\s+/g, " ").slice(0, 90) : "",
       clientWidth: box.clientWidth, scrollWidth: box.scrollWidth,
       clientHeight: box.clientHeight, scrollHeight: box.scrollHeight,
       overflowX: s.overflowX, right: r.right, articleRight: article.right,
+      // the scroll cue: site_layout.js's classes, the fade (a mask) and the scrollbar that
+      // site_layout.css draws (its size, if drawn)
+      classes: Array.from(box.classList),
+      mask: s.maskImage || s.webkitMaskImage || "none",
+      scrollbar: s.backgroundImage.includes("gradient") ? s.backgroundSize : "",
     };
   });
 }"""
@@ -137,6 +149,47 @@ PLAYERS_JS = """(limit) => Array.from(document.querySelectorAll(".logreg-player"
 })"""
 
 
+# The only display formulas allowed to scroll sideways on a phone (390 px), each keyed by
+# "page | label | start of its TeX" as DISPLAYS_JS reports them. None may be a theorem's,
+# lemma's, proposition's, corollary's or definition's statement, and each must show the
+# scroll cue. Everything else is written to fit (aligned lines, shorter notation).
+SCROLLING_DISPLAYS = frozenset()
+
+
+# Every display that scrolls is marked as such, and no other.
+CUE_SETTLED_JS = """() => Array.from(document.querySelectorAll('mjx-container[display="true"]'))
+  .every((b) => (b.scrollWidth > b.clientWidth + 1) === b.classList.contains("sl-math-scrolls"))"""
+
+
+def display_key(path, display):
+    return f"{path} | {display['label']} | {display['tex'][:30]}"
+
+
+def check_scroll_cue(where, display):
+    """A display that scrolls says so: faded where it goes on, with a scrollbar drawn."""
+    assert "sl-math-scrolls" in display["classes"], f"{where}: not marked as scrolling"
+    assert "sl-math-more-right" in display["classes"], f"{where}: no cue at the hidden right edge"
+    assert display["mask"] not in ("", "none"), f"{where}: no fade at the cut edge"
+    assert display["scrollbar"], f"{where}: no scrollbar drawn"
+
+
+def check_formulas(path, width, name, displays, inline):
+    """At 390 px: no inline formula wider than its line, and only the allow-listed displays
+    (none a statement) scroll, each with its cue; at desktop width nothing scrolls."""
+    assert len(SCROLLING_DISPLAYS) <= 5, "at most five displays in the book may scroll"
+    assert not inline, f"{path} at {width}px, inline formulas wider than the line: {inline[:3]}"
+    for d in displays:
+        if d["scrollWidth"] <= d["clientWidth"] + 1:
+            continue
+        where = f"{path} at {width}px, {d['label']}: {d['tex'][:40]}"
+        assert name == "phone", f"{where} scrolls on the desktop"
+        assert not d["statement"], f"{where}: the statement of {d['statement']} scrolls"
+        assert display_key(path, d) in SCROLLING_DISPLAYS, (
+            f"{where} scrolls: {display_key(path, d)}"
+        )
+        check_scroll_cue(where, d)
+
+
 def check_layout(page, path, viewport, wide_formulas, name):
     """Nothing past the right edge but in scroll containers; display math scrolls instead of
     being clipped; every animation shows its value, names its slider and fits the window."""
@@ -147,19 +200,27 @@ def check_layout(page, path, viewport, wide_formulas, name):
     assert scroll_width <= width, f"{path} at {width}px: the page is {scroll_width}px wide"
     outside = page.evaluate(OVERFLOWING_JS, width)
     assert not outside, f"{path} at {width}px, past the right edge: {outside[:5]}"
-    for d in page.evaluate(DISPLAYS_JS):
+    try:  # site_layout.js marks the displays once MathJax is done; a site without it never does
+        page.wait_for_function(CUE_SETTLED_JS, timeout=5_000)
+    except PlaywrightTimeout:
+        pass  # the checks below then say which display lacks its cue
+    displays = page.evaluate(DISPLAYS_JS)
+    for d in displays:
         where = f"{path} at {width}px, {d['label']}: {d['tex'][:40]}"
         assert d["right"] <= d["articleRight"] + 1, f"{where} passes the column"
         assert d["scrollHeight"] <= d["clientHeight"] + 1, f"{where} is cut vertically"
         if d["scrollWidth"] > d["clientWidth"] + 1:
             assert d["overflowX"] in ("auto", "scroll"), f"{where} is clipped"
+            hidden = d["scrollWidth"] - d["clientWidth"]
             wide_formulas.setdefault(("display", name), []).append(
-                (path, d["label"], d["scrollWidth"] - d["clientWidth"], d["tex"])
+                (path, d["label"], f"{hidden} ({hidden / d['scrollWidth']:.0%})", d["tex"])
             )
-    for d in page.evaluate(INLINE_JS):
+    inline = page.evaluate(INLINE_JS)
+    for d in inline:
         wide_formulas.setdefault(("inline", name), []).append(
             (path, d["label"], d["extra"], d["tex"])
         )
+    check_formulas(path, width, name, displays, inline)
     for player in page.evaluate(PLAYERS_JS, width):
         assert player["right"] <= width + 0.5, f"{path}: an animation is cut at {width}px"
         assert player["valueShown"] and re.fullmatch(r"\w+ = \S+", player["value"]), player
@@ -179,7 +240,7 @@ def write_wide_report(found):
             if name != viewport_name:
                 continue
             lines += [f"## {kind} math, {name} {size}: {len(rows)}"]
-            lines += ["", "| page | label | px too wide | TeX starts |"]
+            lines += ["", "| page | label | px hidden (share) | TeX starts |"]
             lines += ["| --- | --- | --- | --- |"]
             lines += [f"| {p} | {lab} | {x} | `{tex}` |" for p, lab, x, tex in rows]
             lines.append("")

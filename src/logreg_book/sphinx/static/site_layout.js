@@ -6,7 +6,37 @@
    * Record each display's natural width in em of its own font (--sl-math-em, an equation
    * number included) so that the print stylesheet can shrink a formula to the printed column,
    * and let the keyboard reach the ones that scroll. Runs once MathJax has typeset the page,
-   * and again just before printing. */
+   * and again just before printing.
+   * A display wider than its column gets the class sl-math-scrolls, and sl-math-more-right /
+   * sl-math-more-left while part of it is hidden on that side: site_layout.css fades the
+   * formula out at that edge, so a reader sees that it goes on. The classes follow the
+   * scroll position and are re-checked whenever the box changes size (rotation, sidebar). */
+  const markEdges = (box) => {
+    const wide = box.classList.contains("sl-math-scrolls");
+    const right = box.scrollWidth - box.clientWidth - box.scrollLeft;
+    box.classList.toggle("sl-math-more-left", wide && box.scrollLeft > 1);
+    box.classList.toggle("sl-math-more-right", wide && right > 1);
+    if (!wide) return;
+    // The drawn scrollbar (site_layout.css): its thumb's share and place, as a native one's.
+    const travel = box.scrollWidth - box.clientWidth;
+    const percent = (part, whole) => `${((100 * part) / whole).toFixed(1)}%`;
+    box.style.setProperty("--sl-thumb-size", percent(box.clientWidth, box.scrollWidth));
+    box.style.setProperty("--sl-thumb-pos", percent(box.scrollLeft, travel));
+  };
+  const markScrolling = (box) => {
+    box.classList.toggle("sl-math-scrolls", box.scrollWidth > box.clientWidth + 1);
+    markEdges(box);
+  };
+  const resized =
+    typeof ResizeObserver === "undefined"
+      ? null
+      : new ResizeObserver((entries) => entries.forEach((e) => markScrolling(e.target)));
+  const watch = (box) => {
+    if (box.slWatched) return;
+    box.slWatched = true;
+    box.addEventListener("scroll", () => markEdges(box), { passive: true });
+    if (resized) resized.observe(box);
+  };
   const measureMath = () => {
     document.querySelectorAll('mjx-container[display="true"]').forEach((box) => {
       const math = box.querySelector(":scope > mjx-math");
@@ -19,8 +49,11 @@
       if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
         box.tabIndex = 0;
       }
+      markScrolling(box);
+      watch(box);
     });
   };
+  window.slMeasureMath = measureMath; // for content typeset later (and the browser tests)
   const whenTypeset = () => {
     const startup = window.MathJax && window.MathJax.startup;
     if (startup && startup.promise) startup.promise.then(measureMath);
