@@ -3,6 +3,7 @@
 - ``api_reference``: the settings of the API reference (book/api), autodoc on the library;
 - ``eval_role``: the ``{eval}`` role, which pastes a glued value on the website;
 - ``offline_site``: no script from another site, no console error;
+- ``responsive_figures``: phones get each figure's narrow layout; a figure opens full size;
 - ``site_layout``: the reading layout (math, figures, print) and the favicon;
 - ``student_pages``: the homework shown as its student edition.
 """
