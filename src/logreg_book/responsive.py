@@ -125,7 +125,26 @@ def narrow_layout(fig, layout=None, width=NARROW_WIDTH_IN):
         if len(ax.get_shared_x_axes().get_siblings(ax)) > 1:
             ax.xaxis.set_tick_params(labelbottom=True)
     fig.set_layout_engine("constrained")
+    _wrap_long_titles(fig)
     return fig
+
+
+def _wrap_long_titles(fig):
+    """Break a title or x label wider than the narrow figure at its middle space: otherwise it
+    widens the cropped image, which the phone's column then shrinks, text and all."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        for text in (ax.title, ax.xaxis.label):
+            label = text.get_text()
+            if "\n" in label or " " not in label or "$" in label:
+                continue
+            if text.get_window_extent(renderer).width > 0.95 * fig.bbox.width:
+                middle = len(label) // 2
+                at = min(
+                    (i for i, ch in enumerate(label) if ch == " "), key=lambda i: abs(i - middle)
+                )
+                text.set_text(label[:at] + "\n" + label[at + 1 :])
 
 
 def _mosaic(layout, n_axes):
@@ -165,7 +184,8 @@ def _check(points, text, png, dpi, column, minimum, where):
         raise ValueError(
             f"{where}: the text {text!r} ({points:g} pt) would be {css_px:.1f} CSS px in the "
             f"{column}-px column; expected at least {minimum:g} px: raise its fontsize or make "
-            "the figure narrower"
+            f"the figure narrower (the image is {_png_width(png) / dpi:.2f} in wide, with "
+            "anything drawn outside the figure)"
         )
     return image_px
 

@@ -225,3 +225,12 @@ def test_the_extension_serves_the_narrow_png_to_phones_and_links_the_full_size(t
     assert "Two lines." in figure  # the caption is kept
     assert page.count("logreg-figure-link") == 1  # the plain image is left as it was
     assert "_static/responsive_figures.css" in page
+
+
+def test_a_title_wider_than_the_phone_layout_is_broken_at_its_middle_space():
+    fig, ax = plt.subplots(figsize=(8, 3))
+    ax.set_title("multinomial regions (colours), one-vs-rest boundaries (dashed)")
+    ax.set_xlabel("$x_1$, a label with math is left alone even when it is long enough to wrap")
+    responsive.narrow_layout(fig)
+    assert ax.get_title() == "multinomial regions (colours),\none-vs-rest boundaries (dashed)"
+    assert "\n" not in ax.get_xlabel()
