@@ -224,7 +224,7 @@ def test_the_extension_serves_the_narrow_png_to_phones_and_links_the_full_size(t
     )
     assert "Two lines." in figure  # the caption is kept
     assert page.count("logreg-figure-link") == 1  # the plain image is left as it was
-    assert "_static/responsive_figures.css" in page
+    assert "_static/responsive_figures.css" in page and "_static/responsive_figures.js" in page
 
 
 def test_a_title_wider_than_the_phone_layout_is_broken_at_its_middle_space():

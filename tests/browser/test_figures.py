@@ -10,7 +10,7 @@ and image. The table of every figure at both sizes goes to _build/screenshots/fi
 
 import re
 
-from _browser import DESKTOP, PAGES, PHONE, SHOTS, SITE, shot_name
+from _browser import DESKTOP, PAGES, PHONE, SHOTS, SITE
 
 MINIMUM = {"phone": 9.0, "desktop": 10.0}
 CONTEXTS = {
@@ -63,9 +63,11 @@ def measure(browser, server, viewport_name):
             for fig in figures:
                 if fig["text"] is not None and fig["natural"]:
                     fig["css_px"] = float(fig["text"]) * fig["width"] / fig["natural"]
-                else:  # a guess for the table only: matplotlib's default text, inline dpi
+                else:  # a guess for the table only: matplotlib's default 10-pt text, at the
+                    # inline backend's 100 dpi or the players' 144 (two pixels per CSS px)
                     fig["css_px"] = None
-                    fig["guess"] = 10 * 100 / 72 * fig["width"] / max(fig["natural"], 1)
+                    dpi = 144 if fig["player"] else 100
+                    fig["guess"] = 10 * dpi / 72 * fig["width"] / max(fig["natural"], 1)
             if figures:
                 found[path] = figures
     finally:
@@ -87,7 +89,7 @@ def test_every_figure_has_text_a_reader_can_read_on_a_phone_and_a_desktop(browse
                         f"{path}, {fig['name']}: no data-min-text-px (a figure made without "
                         "logreg_book.responsive.show_figure?)"
                     )
-                    cells.append(f"no data ({fig['guess']:.1f} if 10 pt at 100 dpi)")
+                    cells.append(f"no data (~{fig['guess']:.1f} for 10-pt text)")
                     continue
                 cells.append(
                     f"{fig['css_px']:.1f}" + (" (narrow)" if fig["chosen"] == "narrow" else "")
@@ -130,19 +132,53 @@ def test_a_tap_opens_a_figure_full_size_on_a_phone(browser, server):
         alt = img.get_attribute("alt")
         assert alt and len(alt) > 20  # the link's accessible name is the image's alt text
         link.scroll_into_view_if_needed()
-        page.screenshot(path=str(SHOTS / shot_name(path, "_figures_phone_before_tap.png")))
+        in_page = img.evaluate("(img) => img.getBoundingClientRect().width")
+        page.screenshot(path=str(SHOTS / "figures_phone_before_tap.png"))
+        shown_src = img.evaluate("(img) => img.currentSrc")
+        assert shown_src.endswith(".narrow.png")
         with page.expect_navigation():
             link.tap()
-        assert re.search(r"_images/[0-9a-f]+\.png$", page.url), page.url
+        assert page.url == shown_src  # the layout the reader was looking at, on its own
         shown = page.evaluate(
             "() => { const i = document.images[0]; return {type: document.contentType, "
             "width: i.getBoundingClientRect().width, natural: i.naturalWidth}; }"
         )
         page.screenshot(path=str(SHOTS / "figures_phone_after_tap.png"))
         assert shown["type"] == "image/png"
-        # the whole figure across the screen (a wide figure is fitted to the 390-px window)
+        # the whole figure across the screen, wider than in the page's 342-px column
         assert shown["width"] >= 0.9 * min(PHONE["width"], shown["natural"]), shown
+        assert shown["width"] > in_page, (shown, in_page)
         page.go_back(wait_until="load")
         assert page.url.endswith(path)
     finally:
         context.close()
+
+
+SHOWN = {
+    "book/training/softmax_from_scratch.html": "fig-digits-mistakes",
+    "book/softmax/softmax_function.html": "fig-softmax-temperature",
+    "book/practice/evaluation.html": "fig-reliability",
+}
+
+
+def test_a_phone_gets_the_narrow_layout_and_a_desktop_the_wide_one(browser, server):
+    """Screenshots of three figures at both sizes: figures_<viewport>_<figure id>.png."""
+    for viewport_name in ("phone", "desktop"):
+        context = browser.new_context(**CONTEXTS[viewport_name])
+        try:
+            page = context.new_page()
+            for path, figure_id in SHOWN.items():
+                page.goto(f"{server}/{path}", wait_until="load")
+                figure = page.locator(f"figure#{figure_id}")
+                figure.scroll_into_view_if_needed()
+                img = figure.locator("img")
+                page.wait_for_function(
+                    "(img) => img.complete && img.naturalWidth > 0", arg=img.element_handle()
+                )
+                chosen = img.evaluate("(img) => img.currentSrc")
+                narrow = chosen.endswith(".narrow.png")
+                assert narrow == (viewport_name == "phone"), f"{path} at {viewport_name}: {chosen}"
+                assert figure.locator("figcaption").inner_text().strip()  # the caption is kept
+                figure.screenshot(path=str(SHOTS / f"figures_{viewport_name}_{figure_id}.png"))
+        finally:
+            context.close()

@@ -11,7 +11,9 @@ written the pages, this extension
   when the image arrives) and its smallest text in image pixels (``data-min-text-px``, read by
   the browser test of the figures' text size);
 - makes every figure image a link to its full-size PNG: a tap or click opens it on its own,
-  where the reader can zoom (or turn a phone sideways). The link's name is the image's alt text.
+  where the reader can zoom. ``static/responsive_figures.js`` points the link at the layout the
+  reader was shown (on a phone, the narrow one, which then fills the screen); without scripts it
+  opens the wide one. The link's name is the image's alt text.
 
 Working on the written files keeps myst-nb's figure, caption and alt text untouched.
 """
@@ -109,4 +111,5 @@ def setup(app):
     app.connect("config-inited", _on_config_inited)
     app.connect("build-finished", _on_build_finished)
     app.add_css_file("responsive_figures.css")
+    app.add_js_file("responsive_figures.js")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
