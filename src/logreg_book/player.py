@@ -6,7 +6,9 @@ accessible name and buttons to play, pause and step, and needs nothing but the p
 kernel, no network). Frames are rendered for a device pixel ratio of 2 and shown at half their
 pixel size, so they stay sharp on phones; a figure with several panels is cut between them, and
 on a narrow screen the panels wrap below one another instead of shrinking until their labels
-cannot be read. In print only the current frame appears, without controls.
+cannot be read. Each frame carries its smallest text in pixels (``data-min-text-px``), as
+:func:`logreg_book.responsive.show_figure` does for static figures. In print only the current
+frame appears, without controls.
 """
 
 import base64
@@ -17,6 +19,8 @@ from html import escape
 
 import numpy as np
 import PIL.Image
+
+from logreg_book.responsive import smallest_text
 
 __all__ = ["animation_html"]
 
@@ -101,7 +105,10 @@ def animation_html(
         raise ValueError(f"start must index frames (0 to {len(frames) - 1}); received {start!r}")
     draw_frame(frames[0])
     fig.canvas.draw()
-    cuts = _panel_cuts(fig, panels)
+    cuts = _panel_cuts(fig, panels, dpr)
+    # The smallest text in frame pixels, for the browser test of the figures' text size (the
+    # frames differ in their numbers, not in their font sizes).
+    min_text_px = smallest_text(fig)[0] * fig.dpi / 72
     images, labels = [], []
     for value in frames:
         draw_frame(value)
@@ -118,7 +125,8 @@ def animation_html(
         panel_alt = alt if len(cuts) == 1 else f"{alt}; panel {p + 1} of {len(cuts)}"
         tags.append(
             f'<img src="data:image/png;base64,{images[start][p]}" width="{(b - a) // dpr}" '
-            f'height="{height // dpr}" alt="{escape(panel_alt)}">'
+            f'height="{height // dpr}" alt="{escape(panel_alt)}" '
+            f'data-min-text-px="{min_text_px:.3f}">'
         )
     data = json.dumps({"frames": images, "labels": labels, "interval": interval})
     controls = "".join(
@@ -145,8 +153,10 @@ def animation_html(
     )
 
 
-def _panel_cuts(fig, panels):
-    """Pixel columns of each panel: the figure is cut halfway between neighbouring axes."""
+def _panel_cuts(fig, panels, dpr):
+    """Pixel columns of each panel: the figure is cut halfway between neighbouring axes, at a
+    multiple of ``dpr`` so that a panel is shown at exactly 1/dpr of its size (a floored odd
+    width would shrink its text a little)."""
     width = int(fig.canvas.get_width_height(physical=True)[0])
     if not panels or len(panels) < 2:
         return [(0, width)]
@@ -154,7 +164,7 @@ def _panel_cuts(fig, panels):
     boxes = sorted((ax.get_tightbbox(renderer) for ax in panels), key=lambda box: box.x0)
     edges = [0]
     for left, right in zip(boxes, boxes[1:], strict=False):
-        edges.append(int(round((left.x1 + right.x0) / 2)))
+        edges.append(int(round((left.x1 + right.x0) / 2 / dpr)) * dpr)
     edges.append(width)
     return list(zip(edges, edges[1:], strict=False))
 

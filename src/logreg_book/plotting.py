@@ -217,7 +217,7 @@ def plot_softmax_vs_sigmoid(ax, w1, w2, x_range=(-4.0, 4.0)):
     ax.set_ylabel("P(class 1 | x)")
     # No legend (it is slow to redraw): the title names the two curves.
     text = ax.set_title(
-        f"thick: softmax, dashed: sigmoid of (w1 - w2)x = {w1 - w2:.2f}x", fontsize=9
+        f"thick: softmax, dashed: sigmoid of (w1 - w2)x = {w1 - w2:.2f}x", fontsize=10
     )
     return {"softmax_curve": soft, "sigmoid_curve": sig, "text": text, "max_difference": diff}
 

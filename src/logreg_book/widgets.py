@@ -6,6 +6,9 @@ PNG image, rendered with matplotlib's Agg canvas, so the widget works in any
 Jupyter front end and never touches pyplot's global state. The widgets need a
 running kernel; where none runs (the book's website), the same output shows a
 kernel-free animation instead (:meth:`DemoWidget.with_animation`, :mod:`logreg_book.player`).
+
+A panel is at most 5 in wide (360 CSS px): a phone's 342-px column shrinks its frames by at
+most 5%, so their 10-pt text stays above 9 CSS px.
 """
 
 from functools import lru_cache
@@ -63,7 +66,7 @@ def sigmoid_widget(X, y, w=1.0, b=0.0):
         info["readout"] = f"mean log-likelihood: <b>{info['log_likelihood']:.4f}</b>"
         return info
 
-    return DemoWidget(controls, draw, figsize=(6, 3.2))
+    return DemoWidget(controls, draw, figsize=(5, 3.2))
 
 
 # 2 -------------------------------------------------------------------------
@@ -134,7 +137,7 @@ def softmax_sigmoid_widget(w1=1.5, w2=-0.5):
         )
         return info
 
-    return DemoWidget(controls, draw, figsize=(5.5, 3.2))
+    return DemoWidget(controls, draw, figsize=(5, 3.2))
 
 
 # 5 -------------------------------------------------------------------------
@@ -240,7 +243,7 @@ def landscape_widget(x, y, lr=0.5, n_iter=30):
         info["readout"] = f"learning rate {lr:.3g}: <b>{info['status']}</b>"
         return info
 
-    return DemoWidget(controls, draw, figsize=(5.5, 4))
+    return DemoWidget(controls, draw, figsize=(5, 4))
 
 
 # 6 -------------------------------------------------------------------------

@@ -27,6 +27,7 @@ def test_animation_player_is_self_contained_and_labelled():
         tuple(map(int, m)) for m in re.findall(r'<img [^>]*width="(\d+)" height="(\d+)"', html)
     ]
     assert [(w // 2, h // 2) for w, h in sizes] == shown
+    assert all(w % 2 == 0 for w, _ in sizes)  # shown at exactly half size: text not shrunk
     assert sum(w for w, _ in shown) == pytest.approx(72 * 9, abs=2)  # the figure is 9 in wide
     with pytest.raises(ValueError, match="no control 'T'"):
         demo.animation("T", [1.0])
@@ -56,6 +57,8 @@ def test_player_of_a_plain_figure_shows_its_start_frame_and_checks_its_arguments
     # The frame shown first (and printed) is the start frame, at half its pixel size.
     assert f'src="data:image/png;base64,{data["frames"][1][0]}" width="144" height="72"' in html
     assert 'alt="A line from c = 0.25 to c = 0.75"' in html and 'data-frame="1"' in html
+    # Its smallest text, the 10-pt tick labels, in frame pixels (144 dpi): 20 px.
+    assert 'data-min-text-px="20.000"' in html
     with pytest.raises(ValueError, match="frames is empty; expected at least one"):
         animation_html(fig, draw, [], name="c")
     with pytest.raises(ValueError, match=r"start must index frames \(0 to 2\); received 3"):

@@ -1,6 +1,7 @@
 """What the browser tests share: paths, and Debian's Chromium driven by Playwright."""
 
 import contextlib
+import os
 import re
 from pathlib import Path
 
@@ -9,7 +10,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
-SITE = ROOT / "_build" / "html"
+# LOGREG_SITE points the tests at another build (say, a copy of the site before a change).
+SITE = Path(os.environ.get("LOGREG_SITE") or ROOT / "_build" / "html")
 SHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
 DESKTOP = {"width": 1400, "height": 900}
