@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from _axe import check_axe
 from _browser import DESKTOP, PAGES, ROOT, SHOTS, SITE, check_layout
 
 PAGE_LIMIT = 5_000_000  # bytes: the heaviest page must stay below this
@@ -86,6 +87,7 @@ def _check_page(context, server, page_path, errors, failed, external, wide_formu
         _check_math(page, n_math)
     check_layout(page, page_path, DESKTOP, wide_formulas, "desktop")
     _check_rest(page, server, page_path)
+    check_axe(page, page_path, "desktop")
 
 
 def _check_math(page, n_math):

@@ -1,0 +1,86 @@
+"""axe-core on the built site: every page, on a phone, on the desktop and in dark mode.
+
+axe-core comes bundled with the pinned ``axe-playwright-python`` (requirements.txt), so nothing
+is fetched when the tests run. Every rule runs, the experimental ones included (one of them,
+label-content-name-mismatch, caught the theme's Search and Color-mode buttons), except
+hidden-content, which visits every element only to list hidden ones as "needs review" and never
+reports a violation. A page passes with no serious and no critical violation; moderate and minor
+ones are reported, not failed.
+
+Each check writes its findings to ``_build/screenshots/axe/<mode>__<page>.json``, and the table
+``_build/screenshots/axe.md`` (page x mode x rule) is rebuilt from all of them at the end of every
+test session, so that the test files, which run in different workers, add to one table.
+"""
+
+import json
+import re
+
+from _browser import SHOTS
+
+AXE_DIR = SHOTS / "axe"
+FAILING = ("serious", "critical")
+
+
+def _axe_script():
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    return AXE_SCRIPT
+
+
+def run_axe(page):
+    """axe's violations on the page as loaded: a list of (rule, impact, [targets])."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(_axe_script())
+    rules = page.evaluate("() => axe.getRules(['experimental']).map((r) => r.ruleId)")
+    options = {
+        "resultTypes": ["violations"],
+        "rules": {rule: {"enabled": rule != "hidden-content"} for rule in rules},
+    }
+    result = page.evaluate("(options) => axe.run(document, options)", options)
+    return [
+        (v["id"], v["impact"], [" ".join(map(str, n["target"])) for n in v["nodes"]])
+        for v in result["violations"]
+    ]
+
+
+def check_axe(page, path, mode):
+    """No serious or critical violation on ``page`` (``path``, seen in ``mode``: phone, desktop
+    or dark); every finding is recorded for the table."""
+    found = run_axe(page)
+    AXE_DIR.mkdir(parents=True, exist_ok=True)
+    name = f"{mode}__" + re.sub(r"[/.]", "_", path.removesuffix(".html")) + ".json"
+    rows = [{"rule": r, "impact": i, "targets": t} for r, i, t in found]
+    (AXE_DIR / name).write_text(json.dumps({"page": path, "mode": mode, "found": rows}), "utf-8")
+    bad = [(r, i, t[:3]) for r, i, t in found if i in FAILING]
+    assert not bad, f"{path} ({mode}): axe finds {bad}"
+
+
+def write_axe_table():
+    """_build/screenshots/axe.md: one row per page, mode and rule found, then the totals."""
+    if not AXE_DIR.is_dir():
+        return
+    records = [json.loads(p.read_text("utf-8")) for p in sorted(AXE_DIR.glob("*.json"))]
+    checked = sorted({(r["page"], r["mode"]) for r in records})
+    lines = [
+        "# axe-core on every page (serious and critical fail the tests)",
+        "",
+        f"{len(checked)} page checks ({', '.join(sorted({m for _, m in checked}))}).",
+        "",
+        "| page | mode | rule | impact | elements | first element |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    totals = {}
+    for r in sorted(records, key=lambda r: (r["page"], r["mode"])):
+        for f in r["found"]:
+            lines.append(
+                f"| {r['page']} | {r['mode']} | {f['rule']} | {f['impact']} | "
+                f"{len(f['targets'])} | `{f['targets'][0] if f['targets'] else ''}` |"
+            )
+            key = (f["rule"], f["impact"], r["mode"])
+            pages, elements = totals.get(key, (0, 0))
+            totals[key] = (pages + 1, elements + len(f["targets"]))
+    lines += ["", "| rule | impact | mode | pages | elements |", "| --- | --- | --- | --- | --- |"]
+    lines += [f"| {k[0]} | {k[1]} | {k[2]} | {p} | {e} |" for k, (p, e) in sorted(totals.items())]
+    if not totals:
+        lines += ["| (none) | | | 0 | 0 |"]
+    (SHOTS / "axe.md").write_text("\n".join(lines) + "\n", "utf-8")
