@@ -14,6 +14,7 @@ test session, so that the test files, which run in different workers, add to one
 
 import json
 import re
+import time
 
 from _browser import SHOTS
 
@@ -46,11 +47,14 @@ def run_axe(page):
 def check_axe(page, path, mode):
     """No serious or critical violation on ``page`` (``path``, seen in ``mode``: phone, desktop
     or dark); every finding is recorded for the table."""
+    start = time.perf_counter()
     found = run_axe(page)
+    seconds = time.perf_counter() - start
     AXE_DIR.mkdir(parents=True, exist_ok=True)
     name = f"{mode}__" + re.sub(r"[/.]", "_", path.removesuffix(".html")) + ".json"
     rows = [{"rule": r, "impact": i, "targets": t} for r, i, t in found]
-    (AXE_DIR / name).write_text(json.dumps({"page": path, "mode": mode, "found": rows}), "utf-8")
+    record = {"page": path, "mode": mode, "seconds": seconds, "found": rows}
+    (AXE_DIR / name).write_text(json.dumps(record), "utf-8")
     bad = [(r, i, t[:3]) for r, i, t in found if i in FAILING]
     assert not bad, f"{path} ({mode}): axe finds {bad}"
 
@@ -61,10 +65,12 @@ def write_axe_table():
         return
     records = [json.loads(p.read_text("utf-8")) for p in sorted(AXE_DIR.glob("*.json"))]
     checked = sorted({(r["page"], r["mode"]) for r in records})
+    seconds = sum(r.get("seconds", 0) for r in records)
     lines = [
         "# axe-core on every page (serious and critical fail the tests)",
         "",
-        f"{len(checked)} page checks ({', '.join(sorted({m for _, m in checked}))}).",
+        f"{len(checked)} page checks ({', '.join(sorted({m for _, m in checked}))}), "
+        f"{seconds:.0f} s of axe in all (summed over the test workers).",
         "",
         "| page | mode | rule | impact | elements | first element |",
         "| --- | --- | --- | --- | --- | --- |",

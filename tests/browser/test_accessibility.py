@@ -60,17 +60,21 @@ FOCUS_JS = """() => {
     return {outline, shadow: s.boxShadow, shadowSize: lengths.map(parseFloat)
       .reduce((a, v) => a + Math.abs(v), 0)};
   };
-  const focused = ring(getComputedStyle(el));
-  const r = el.getBoundingClientRect();
+  // an element with no box of its own (the chapter list's <summary>) shows its ring on the
+  // first descendant that has one
+  const sized = (e) => { const q = e.getBoundingClientRect(); return q.width > 0 && q.height > 0; };
+  const box = sized(el) ? el : Array.from(el.querySelectorAll("*")).find(sized) || el;
+  const focused = [ring(getComputedStyle(el)), ring(getComputedStyle(box))];
+  const r = box.getBoundingClientRect();
   // the same element unfocused: a box-shadow counts only if focus changes it
   el.blur();
-  const plain = ring(getComputedStyle(el));
+  const plain = [ring(getComputedStyle(el)), ring(getComputedStyle(box))];
   el.focus();
-  const visible = focused.outline ||
-    (focused.shadowSize > 0 && focused.shadow !== plain.shadow);
-  // wholly inside the window, or, for a block taller or wider than the window (a long code
-  // cell), filling at least half of it along that side
-  const fits = (lo, hi, size) => (hi - lo <= size + 1 ? lo >= -1 && hi <= size + 1
+  const visible = [0, 1].some((i) => focused[i].outline ||
+    (focused[i].shadowSize > 0 && focused[i].shadow !== plain[i].shadow));
+  // wholly inside the window, or, for a block larger than half the window (a long code cell,
+  // which the browser aligns below the sticky header), filling at least half of it
+  const fits = (lo, hi, size) => (hi - lo <= size / 2 ? lo >= -1 && hi <= size + 1
     : Math.min(hi, size) - Math.max(lo, 0) >= size / 2);
   const inside = r.width > 0 && r.height > 0 && fits(r.top, r.bottom, innerHeight)
     && fits(r.left, r.right, innerWidth);

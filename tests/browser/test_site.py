@@ -86,8 +86,8 @@ def _check_page(context, server, page_path, errors, failed, external, wide_formu
     else:
         _check_math(page, n_math)
     check_layout(page, page_path, DESKTOP, wide_formulas, "desktop")
-    _check_rest(page, server, page_path)
     check_axe(page, page_path, "desktop")
+    _check_rest(page, server, page_path)
 
 
 def _check_math(page, n_math):

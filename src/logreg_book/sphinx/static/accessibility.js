@@ -36,6 +36,28 @@
     }
   };
 
+  /* ---- Expand buttons and scrolling code (axe: summary-name, scrollable-region-focusable) ----
+   * The chapter list's expand buttons (a chevron in a <summary>) have no name: they are named after
+   * their entry. The theme makes code blocks that scroll sideways reachable by keyboard once, at
+   * load; a block that starts to scroll later (fonts, MathJax, a narrower window) stayed out. */
+  const nameExpanders = () => {
+    document.querySelectorAll("nav.bd-links li.has-children > details > summary").forEach((s) => {
+      const link = s.closest("li").querySelector(":scope > a");
+      if (link && !s.hasAttribute("aria-label")) {
+        s.setAttribute("aria-label", "Pages in " + link.textContent.trim());
+      }
+    });
+  };
+  const focusableScrollers = () => {
+    document.querySelectorAll("div.highlight pre, .cell_output pre").forEach((pre) => {
+      if (pre.scrollWidth > pre.clientWidth + 1 && !pre.hasAttribute("tabindex")) {
+        pre.tabIndex = 0;
+      }
+    });
+  };
+  window.addEventListener("load", focusableScrollers);
+  window.addEventListener("resize", () => requestAnimationFrame(focusableScrollers));
+
   /* ---- Solution bars ------------------------------------------------------------------------
    * "Solution to Exercise N" holds a link to the exercise, which sits right above it. On a phone
    * that link fills the middle of the bar, so a tap there jumps to the exercise instead of opening
@@ -92,6 +114,7 @@
   const run = () => {
     fixNames();
     fixLandmarks();
+    nameExpanders();
     fixSolutionTitles();
     setUpDrawers();
     const observer = new MutationObserver(fixNames);
