@@ -2,10 +2,13 @@
 
 axe-core comes bundled with the pinned ``axe-playwright-python`` (requirements.txt), so nothing
 is fetched when the tests run. Every rule runs, the experimental ones included (one of them,
-label-content-name-mismatch, caught the theme's Search and Color-mode buttons), except
+label-content-name-mismatch, caught the theme's Search and Color-mode buttons), except two:
 hidden-content, which visits every element only to list hidden ones as "needs review" and never
-reports a violation. A page passes with no serious and no critical violation; moderate and minor
-ones are reported, not failed.
+reports a violation, and css-orientation-lock, the one rule that needs axe to re-fetch the
+stylesheets: axe resolves their @imports against the page instead of the stylesheet (a 404 for
+/basic.css, which test_page reports as a console error), so it does not preload them. The book
+has no audio or video, axe's other preload. A page passes with no serious and no critical violation;
+moderate and minor ones are reported, not failed.
 
 Each check writes its findings to ``_build/screenshots/axe/<mode>__<page>.json``, and the table
 ``_build/screenshots/axe.md`` (page x mode x rule) is rebuilt from all of them at the end of every
@@ -20,6 +23,7 @@ from _browser import SHOTS
 
 AXE_DIR = SHOTS / "axe"
 FAILING = ("serious", "critical")
+SKIPPED = ("hidden-content", "css-orientation-lock")  # experimental; see above
 
 
 def _axe_script():
@@ -35,7 +39,8 @@ def run_axe(page):
     rules = page.evaluate("() => axe.getRules(['experimental']).map((r) => r.ruleId)")
     options = {
         "resultTypes": ["violations"],
-        "rules": {rule: {"enabled": rule != "hidden-content"} for rule in rules},
+        "preload": False,
+        "rules": {rule: {"enabled": rule not in SKIPPED} for rule in rules},
     }
     result = page.evaluate("(options) => axe.run(document, options)", options)
     return [
