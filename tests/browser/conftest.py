@@ -43,3 +43,10 @@ def wide_formulas():
     from _browser import write_wide_report
 
     write_wide_report(found)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The axe table (_build/screenshots/axe.md), from every page checked so far."""
+    from _axe import write_axe_table
+
+    write_axe_table()

@@ -13,6 +13,7 @@ _build/screenshots/wide_equations_<viewport>.md.
 import re
 
 import pytest
+from _axe import check_axe
 from _browser import (
     DESKTOP,
     OVERFLOWING_JS,
@@ -58,6 +59,7 @@ def test_page_fits_a_phone(browser, server, wide_formulas, path):
     try:
         check_layout(page, path, PHONE, wide_formulas, "phone")
         page.screenshot(path=str(SHOTS / shot_name(path, "_phone.png")))
+        check_axe(page, path, "phone")
     finally:
         page.close()
 

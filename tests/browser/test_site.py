@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from _axe import check_axe
 from _browser import DESKTOP, PAGES, ROOT, SHOTS, SITE, check_layout
 
 PAGE_LIMIT = 5_000_000  # bytes: the heaviest page must stay below this
@@ -85,6 +86,7 @@ def _check_page(context, server, page_path, errors, failed, external, wide_formu
     else:
         _check_math(page, n_math)
     check_layout(page, page_path, DESKTOP, wide_formulas, "desktop")
+    check_axe(page, page_path, "desktop")
     _check_rest(page, server, page_path)
 
 

@@ -13,6 +13,10 @@
   and stay within the window above; a print stylesheet (no site chrome, no animation
   controls, notes inline, formulas shrunk to the column, no half-blank pages); search excerpts
   taken from the article text only, and none when the site is opened from the file system.
+- ``static/accessibility.css`` and ``static/accessibility.js``: what axe-core and a keyboard or
+  touch reader need (link contrast in coloured boxes, accessible names, focus rings, the skip
+  link, whole solution bars that open on a tap, phone drawers that close and open at the current
+  chapter, tooltips that go away on a touch screen, no "Show code cell source" on paper).
 - ``static/favicon.svg``: named by ``html: favicon:`` in ``_config.yml``.
 
 Everything is served from ``_static``; nothing is loaded from another site.
@@ -36,4 +40,6 @@ def setup(app):
     app.connect("config-inited", _on_config_inited)
     app.add_css_file("site_layout.css")
     app.add_js_file("site_layout.js")
+    app.add_css_file("accessibility.css")
+    app.add_js_file("accessibility.js")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

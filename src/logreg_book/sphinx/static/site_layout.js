@@ -70,7 +70,8 @@
    * Sphinx 7.4 builds each result's excerpt from the text of the page's [role="main"], which in
    * this theme also holds the download menu (".pdf"), the print-only table of contents
    * ("Contents") and the page's own table of contents; the math is raw TeX, since MathJax has
-   * not run on the fetched page. Excerpts are taken from the article alone, with simple math
+   * not run on the fetched page. Excerpts are taken from the article's prose alone (code cells,
+   * their outputs and code blocks made 4 of 5 excerpts imports or asserts), with simple math
    * kept as text and other formulas shown as an ellipsis. */
   const mathText = (el) => {
     const tex = el.textContent.trim().replace(/^\\[([]/, "").replace(/\\[)\]]$/, "").trim();
@@ -82,7 +83,10 @@
     const article = doc.querySelector("article.bd-article") || doc.querySelector('[role="main"]');
     if (!article) return "";
     article
-      .querySelectorAll(".headerlink, script, style, button, form, input, .anim-controls")
+      .querySelectorAll(
+        ".headerlink, script, style, button, form, input, .anim-controls, " +
+          ".cell_input, .cell_output, div.highlight, pre",
+      )
       .forEach((el) => el.remove());
     article.querySelectorAll(".math").forEach((el) => el.replaceWith(mathText(el)));
     let part = article;
