@@ -31,7 +31,7 @@ import nbformat
 import numpy as np
 import PIL.Image
 import pytest
-from _browser import ROOT, SHOTS, launch_chromium
+from _browser import ROOT, SHOTS
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.kernel
@@ -162,9 +162,10 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    with launch_chromium() as browser:
-        yield browser
+def chromium(browser):
+    # The session's Chromium (conftest.py): a second Playwright in the same process fails
+    # ("Sync API inside the asyncio loop") once another test file has started the first.
+    return browser
 
 
 # Resolves once the open notebook's kernel is connected, has sent its info (from which JupyterLab
