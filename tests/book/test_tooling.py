@@ -51,3 +51,12 @@ def test_no_property_test_has_a_time_limit():
 
     assert settings.default.deadline is None
     assert HealthCheck.too_slow in settings.default.suppress_health_check
+
+
+def test_no_two_test_files_share_a_basename():
+    # The test folders are not packages, so pytest imports each file by its basename: a second
+    # test_x.py anywhere under tests/ is imported as the first and its collection fails.
+    seen = {}
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        seen.setdefault(path.name, []).append(path.relative_to(ROOT).as_posix())
+    assert not {name: paths for name, paths in seen.items() if len(paths) > 1}
