@@ -99,7 +99,7 @@ test: lint $(NBG_STAMP) cache-guard
 	  tools/step.sh notebooks $(PYTEST) --nbval-lax -W default --seed-offset=$(SEED_OFFSET) book; \
 	} & cpu=$$!; \
 	{ tools/step.sh build $(BUILD_BOOK) && \
-	  tools/step.sh browser $(PYTEST) -m browser -n $(BROWSER_JOBS) --dist loadfile; \
+	  tools/step.sh browser $(PYTEST) -m browser -n $(BROWSER_JOBS) --dist loadfile --durations=30; \
 	} & site=$$!; \
 	tools/step.sh grader $(PYTEST) tests/grader -n $(GRADER_JOBS) --dist loadfile & grader=$$!; \
 	failed=0; for lane in $$cpu $$site $$grader; do wait $$lane || failed=1; done; \
