@@ -25,6 +25,9 @@ SEED_OFFSET ?= 1
 GRADER_JOBS ?= 3
 # The browser tests: this many Chromium (or JupyterLab) sessions at once, a test file per worker.
 BROWSER_JOBS ?= 3
+# The JupyterLab tests open the notebooks, not the built site: they run after the grader's tests
+# (the shortest lane) rather than with the other browser tests (the longest).
+LAB_TESTS := tests/browser/test_jupyterlab.py tests/browser/test_jupyterlab_solutions.py
 # Every page under several seed offsets (make robustness).
 OFFSETS ?= 1,2,3,4,5
 # make test writes each step's output here (tools/step.sh).
@@ -91,7 +94,7 @@ lint: $(STAMP)
 #      a time: they wait on Chromium's rendering more than they compute);
 #   3. the grader's tests and nbgrader's, $(GRADER_JOBS) at a time (mostly waiting on kernels;
 #      given by folder, the same tests as -m grader, since each xdist worker collects what it is
-#      given and the whole suite would be collected three times).
+#      given and the whole suite would be collected three times), then the JupyterLab tests.
 # One BLAS/OpenMP thread per process keeps the lanes from fighting over the two cores.
 test: lint $(NBG_STAMP) cache-guard
 	@start=$$(date +%s); rm -rf $(LOGS); export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1; \
@@ -99,9 +102,12 @@ test: lint $(NBG_STAMP) cache-guard
 	  tools/step.sh notebooks $(PYTEST) --nbval-lax -W default --seed-offset=$(SEED_OFFSET) book; \
 	} & cpu=$$!; \
 	{ tools/step.sh build $(BUILD_BOOK) && \
-	  tools/step.sh browser $(PYTEST) -m browser -n $(BROWSER_JOBS) --dist loadfile --durations=30; \
+	  tools/step.sh browser $(PYTEST) -m browser -n $(BROWSER_JOBS) --dist loadfile --durations=30 \
+	    $(addprefix --ignore=,$(LAB_TESTS)); \
 	} & site=$$!; \
-	tools/step.sh grader $(PYTEST) tests/grader -n $(GRADER_JOBS) --dist loadfile & grader=$$!; \
+	{ tools/step.sh grader $(PYTEST) tests/grader -n $(GRADER_JOBS) --dist loadfile && \
+	  tools/step.sh jupyterlab $(PYTEST) $(LAB_TESTS); \
+	} & grader=$$!; \
 	failed=0; for lane in $$cpu $$site $$grader; do wait $$lane || failed=1; done; \
 	took=$$(( $$(date +%s) - start )); \
 	if [ $$failed = 0 ]; then echo "make test: all checks passed in $$took s"; \
