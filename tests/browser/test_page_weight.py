@@ -1,6 +1,6 @@
 """A light first load on a throttled phone, the icons that replace fontawesome.js, and HTML
 hygiene (light_pages.py). LOGREG_SITE_DIR points the tests at another built site (for
-example /work/before_html, on which the weight, hygiene and Proof Index tests fail)."""
+example an older build, on which the weight, hygiene and Proof Index tests fail)."""
 
 import collections
 import html.parser
