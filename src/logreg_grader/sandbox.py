@@ -21,11 +21,26 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import uuid
+import weakref
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["Limits", "Sandbox", "sandbox_mode"]
+__all__ = ["Limits", "Sandbox", "kill_all", "sandbox_mode"]
+
+# Every sandbox not yet cleaned up, so that an interrupted grader (Ctrl-C) can end them all and
+# leave no student notebook behind in the temporary folder.
+_LIVE = weakref.WeakSet()
+_LIVE_LOCK = threading.Lock()
+
+
+def kill_all():
+    """Kill and remove every sandbox of this process that is still running."""
+    with _LIVE_LOCK:
+        live = list(_LIVE)
+    for sandbox in live:
+        sandbox.cleanup()
 
 
 class Limits:
@@ -91,6 +106,8 @@ class Sandbox:
         self.label = label
         self.cgroup = _pids_cgroup(self.limits.processes) if os.geteuid() == 0 else None
         self.process = None
+        with _LIVE_LOCK:
+            _LIVE.add(self)
 
     def environment(self):
         return {
@@ -166,3 +183,5 @@ class Sandbox:
             except OSError:
                 pass
         shutil.rmtree(self.root, ignore_errors=True)
+        with _LIVE_LOCK:
+            _LIVE.discard(self)
