@@ -81,16 +81,26 @@ def _pids_cgroup(limit):
     return None
 
 
-def _python_dirs():
-    """Read-only binds that the kernel needs: the interpreter, the environment, the library and
-    the book's helpers (a notebook imports ``logreg`` and ``logreg_book.symbolic``)."""
+def _package_dirs():
+    """The folders of the packages the kernel imports: the library, the book's helpers (a
+    notebook imports ``logreg`` and ``logreg_book.symbolic``) and the grader (its workers)."""
     import logreg
     import logreg_book
+    import logreg_grader
 
-    packages = (logreg, logreg_book)
-    homes = (str(Path(m.__file__).resolve().parent) for m in packages)
-    dirs = {sys.base_prefix, sys.prefix, *homes}
+    return [Path(m.__file__).resolve().parent for m in (logreg, logreg_book, logreg_grader)]
+
+
+def _python_dirs():
+    """Read-only binds that the kernel needs: the interpreter, the environment and the packages."""
+    dirs = {sys.base_prefix, sys.prefix, *(str(d) for d in _package_dirs())}
     return sorted(d for d in dirs if d and Path(d).exists())
+
+
+def _python_path():
+    """The kernel's PYTHONPATH: the folders that hold the grader's own copies of the packages.
+    The kernel then imports the code the grader runs, wherever an editable install points."""
+    return os.pathsep.join(dict.fromkeys(str(d.parent) for d in _package_dirs()))
 
 
 class Sandbox:
@@ -120,6 +130,7 @@ class Sandbox:
             "LANG": "C.UTF-8",
             "PYTHONNOUSERSITE": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONPATH": _python_path(),
             "OMP_NUM_THREADS": "1",
             "OPENBLAS_NUM_THREADS": "1",
             "MKL_NUM_THREADS": "1",
