@@ -99,7 +99,8 @@ def _base(student):
 
 def file_names(students):
     """``{student id: file stem}``, one distinct stem per distinct id, the same for a given set
-    of ids whatever their order. Stems are compared without case, for case-insensitive file systems."""
+    of ids whatever their order. Stems are compared without case (case-insensitive file
+    systems)."""
     names, taken = {}, set()
     nfc = lambda s: unicodedata.normalize("NFC", str(s))  # noqa: E731
     # An id already in NFC keeps the plain name; another spelling of it gets the suffix.

@@ -195,7 +195,8 @@ def test_merge_adds_the_written_points_to_the_gradebook(tmp_path):
             writer = csv.DictWriter(f, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)
-        with pytest.raises(MergeError, match=f"line 4: points {message} for essay of bo; expected a number from 0 to 2"):
+        expected = f"line 4: points {message} for essay of bo; expected a number from 0 to 2"
+        with pytest.raises(MergeError, match=expected):
             merge_written(tmp_path / "book.csv", table, tmp_path / "final.csv")
 
 
