@@ -36,6 +36,8 @@ from .written import MergeError, merge_written, write_written
 
 __all__ = ["main"]
 
+DEFAULT_MEMORY_MB = 4096
+
 
 def _parser():
     parser = argparse.ArgumentParser(
@@ -57,7 +59,9 @@ def _parser():
     gr.add_argument(
         "--submission-timeout", type=float, default=300.0, help="seconds per submission"
     )
-    gr.add_argument("--memory", type=int, default=4096, help="MB of address space per process")
+    gr.add_argument(
+        "--memory", type=int, default=DEFAULT_MEMORY_MB, help="MB of address space per process"
+    )
     gr.add_argument("--sandbox", choices=["auto", "bwrap", "none"], default="auto")
     gr.add_argument("--json", help="write one JSON line per submission as it finishes")
     gr.add_argument("--gradebook", help="write a CSV, one row per student, one column per question")
@@ -153,6 +157,7 @@ def _grade(args):
             reference, cached = compute_reference(assignment, options), False
     except GraderError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        _memory_hint(str(exc), args.memory)
         return 1
     except KeyboardInterrupt:
         stop_sandboxes(lambda: True)
@@ -208,7 +213,22 @@ def _grade(args):
             sys.stderr.flush()
             os._exit(130)
         return 130
-    return 1 if any(r["status"] == "grader-error" for r in results) else 0
+    failed = [r for r in results if r["status"] == "grader-error"]
+    for r in failed[:1]:
+        _memory_hint(" ".join(r.get("notes", [])), args.memory)
+    return 1 if failed else 0
+
+
+def _memory_hint(message, memory):
+    """A kernel under a small --memory dies while it starts or imports NumPy, with an error that
+    says nothing of memory (review: "IndexError ... re/_compiler.py"); name the option."""
+    if "kernel" in message and memory < DEFAULT_MEMORY_MB:
+        print(
+            f"hint: the kernels run with --memory {memory} MB of address space per process; "
+            "a Python kernel with NumPy needs more (1024 works on this book's machine; "
+            f"the default is {DEFAULT_MEMORY_MB})",
+            file=sys.stderr,
+        )
 
 
 def _not_graded(path, student, assignment):

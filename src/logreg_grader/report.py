@@ -41,8 +41,9 @@ FEEDBACK_NOTES = 20  # notes in a student's feedback file
 FEEDBACK_LINE = 500
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Characters that give inline Markdown a meaning (emphasis, code, links, images, tables, headings
-# inside a list item, strikethrough); "<", ">" and "&" are handled by html.escape.
-MARKDOWN = re.compile(r"([\\`*_{}\[\]#|~!])")
+# inside a list item, strikethrough); "<", ">" and "&" are handled by html.escape. An underscore
+# between two letters or digits never delimits emphasis, so ids like hw2_q1 stay readable.
+MARKDOWN = re.compile(r"([\\`*{}\[\]#|~!]|_(?![^\W_])|(?<![^\W_])_)")
 
 
 def csv_cell(value):

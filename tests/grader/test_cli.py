@@ -68,6 +68,16 @@ def test_usage_errors_exit_with_two(tmp_path):
         assert done.returncode == 2 and "expected" in done.stderr, done.stderr
 
 
+def test_a_memory_limit_too_small_for_a_kernel_is_named(tmp_path):
+    # No --reference-cache: the instructor's notebook itself runs, and cannot under 512 MB.
+    done = subprocess.run(
+        [*GRADE, "--assignment", "hw3_sympy", "--memory", "512", "--", "x.ipynb"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "hint: the kernels run with --memory 512 MB of address space" in done.stderr
+
+
 def test_the_released_edition_is_what_make_homework_writes(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "logreg_grader", "release", "--source", str(SOURCE), "--dest",
