@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from .editions import WRITTEN_STUB
-from .report import csv_cell, md_text
+from .report import FORMULA_START, csv_cell, md_text
 from .text import printable
 
 __all__ = ["MergeError", "answer_text", "merge_written", "write_written"]
@@ -86,6 +86,14 @@ def write_written(folder, results, assignment):
     return [*paths, table, records]
 
 
+def _plain(student):
+    """The id without the quote ``csv_cell`` adds: a spreadsheet drops it when it saves the CSV
+    the instructor filled in, so both spellings name the same student."""
+    if student.startswith("'") and student[1:].startswith(FORMULA_START):
+        return student[1:]
+    return student
+
+
 def _points(row, line):
     text = (row.get("points") or "").strip()
     if not text:
@@ -118,22 +126,23 @@ def merge_written(gradebook, written, out):
                 f"{written}: expected the columns {sorted(needed)}; received {reader.fieldnames}"
             )
         entries = list(reader)
-    students = {r["student"] for r in book}
+    students = {_plain(r["student"]) for r in book}
     questions = list(dict.fromkeys(e["question"] for e in entries))
     points = {}
     for line, entry in enumerate(entries, start=2):
-        if entry["student"] not in students:
+        if _plain(entry["student"]) not in students:
             raise MergeError(
                 f"{written} line {line}: student {entry['student']!r} is not in {gradebook}"
             )
-        points[entry["student"], entry["question"]] = _points(entry, line)
+        points[_plain(entry["student"]), entry["question"]] = _points(entry, line)
     ungraded = []
     for row in book:
-        missing = [q for q in questions if points.get((row["student"], q)) is None]
+        student = _plain(row["student"])
+        missing = [q for q in questions if points.get((student, q)) is None]
         ungraded += [(row["student"], q) for q in missing]
-        earned = sum(points.get((row["student"], q)) or 0.0 for q in questions)
+        earned = sum(points.get((student, q)) or 0.0 for q in questions)
         for q in questions:
-            value = points.get((row["student"], q))
+            value = points.get((student, q))
             row[f"written:{q}"] = "" if value is None else f"{value:g}"
         row["written_score"] = f"{earned:g}"
         row["total"] = "" if row["score"] == "" else f"{float(row['score']) + earned:g}"
