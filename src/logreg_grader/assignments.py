@@ -6,7 +6,10 @@ never takes a path from a submission: the name must be one of the source folder'
 the submission's answer cells must be that assignment's.
 """
 
+import errno
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,16 +92,65 @@ def load_assignments(source_dir):
     return {path.stem: _load(path) for path in paths}
 
 
-def read_submission(path):
-    """The submitted notebook, read defensively: size-limited, valid nbformat 4."""
-    path = Path(path)
-    size = path.stat().st_size
-    if size > MAX_SUBMISSION_BYTES:
+def _read_regular_file(path):
+    """The bytes of ``path`` if it is a regular file of at most MAX_SUBMISSION_BYTES.
+
+    The file is opened without following a symbolic link and without blocking (a FIFO or a
+    device would otherwise hang the grader or feed it without end), checked on the open file
+    descriptor (no race between a check and the read), and read with a cap."""
+    if path.name.startswith("-"):
         raise SubmissionError(
-            f"the file is {size:,} bytes; expected a notebook under {MAX_SUBMISSION_BYTES:,}"
+            f"the file name {path.name[:60]!r} starts with '-'; expected a notebook name that "
+            "cannot be taken for an option of the grader"
         )
     try:
-        nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise SubmissionError(
+                "the file is a symbolic link; expected the notebook itself"
+            ) from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SubmissionError(
+                f"the file is not a regular file ({_kind(info.st_mode)}); expected a notebook"
+            )
+        if info.st_size > MAX_SUBMISSION_BYTES:
+            raise SubmissionError(
+                f"the file is {info.st_size:,} bytes; expected a notebook under "
+                f"{MAX_SUBMISSION_BYTES:,}"
+            )
+        with os.fdopen(os.dup(fd), "rb") as f:
+            data = f.read(MAX_SUBMISSION_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_SUBMISSION_BYTES:  # it grew after fstat
+        raise SubmissionError(f"the file is over {MAX_SUBMISSION_BYTES:,} bytes; expected less")
+    return data
+
+
+def _kind(mode):
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def read_submission(path):
+    """The submitted notebook, read defensively: a regular file (no link, FIFO, device or
+    directory, no name that looks like an option), size-limited, valid nbformat 4."""
+    path = Path(path)
+    data = _read_regular_file(path)
+    try:
+        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
     except (UnicodeDecodeError, json.JSONDecodeError, nbformat.reader.NotJSONError) as exc:
         raise SubmissionError(f"not a Jupyter notebook ({type(exc).__name__})") from None
     except Exception as exc:  # nbformat's own validation errors

@@ -1,38 +1,42 @@
-"""``python -m logreg_grader``: release the student edition, grade submissions.
+"""``python -m logreg_grader``: release the student edition, grade submissions, merge points.
 
     python -m logreg_grader release [--source DIR] [--dest DIR] [--instructor-html DIR]
-    python -m logreg_grader grade --assignment NAME SUBMISSION.ipynb ... [--jobs N]
+    python -m logreg_grader grade --assignment NAME [--jobs N]
         [--json FILE] [--gradebook FILE] [--feedback DIR] [--written DIR]
         [--roster FILE | --student-pattern REGEX] [--timeout S] [--submission-timeout S]
-        [--reference-cache DIR]
+        [--reference-cache DIR] -- SUBMISSION.ipynb ...
+    python -m logreg_grader merge --gradebook FILE --written FILE --out FILE
 
-Standard output carries only the report; warnings go to standard error. The exit code is 0 when
-every submission was graded (a submission of the wrong assignment, or a file that is not a
-notebook, counts as graded: it is reported and scores 0), 1 when a submission could not be
-graded for a reason of the grader or the machine, and 2 for a usage error.
+Put the submissions after ``--``: a file named like an option (``--gradebook=bob.ipynb``) is
+then a submission, which the grader refuses, never an option. Standard output carries only the
+report; warnings go to standard error. The exit code is 0 when every submission was graded (a
+submission of the wrong assignment, or a file that is not a notebook, counts as graded: it is
+reported and scores 0), 1 when a submission could not be graded for a reason of the grader or
+the machine, 2 for a usage error (duplicate student ids included) and 130 when interrupted
+(Ctrl-C: what was graded is written, the rest is listed as not graded).
 """
 
 import argparse
+import os
 import resource
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
 
 from .assignments import load_assignments
+from .batch import INTERRUPTED, run_batch, stop_sandboxes
 from .editions import instructor_html, release
 from .grader import GraderError, Options, compute_reference, grade_submission
+from .identity import IdentityError, StudentIds, assign_ids, file_names
 from .reference_cache import cached_reference
-from .report import (
-    JsonLines,
-    StudentIds,
-    format_result,
-    write_feedback,
-    write_gradebook,
-    write_written,
-)
+from .report import JsonLines, format_result, write_feedback, write_gradebook
 from .sandbox import Limits, sandbox_mode
+from .text import printable
+from .written import MergeError, merge_written, write_written
 
 __all__ = ["main"]
+
+DEFAULT_MEMORY_MB = 4096
 
 
 def _parser():
@@ -55,7 +59,9 @@ def _parser():
     gr.add_argument(
         "--submission-timeout", type=float, default=300.0, help="seconds per submission"
     )
-    gr.add_argument("--memory", type=int, default=4096, help="MB of address space per process")
+    gr.add_argument(
+        "--memory", type=int, default=DEFAULT_MEMORY_MB, help="MB of address space per process"
+    )
     gr.add_argument("--sandbox", choices=["auto", "bwrap", "none"], default="auto")
     gr.add_argument("--json", help="write one JSON line per submission as it finishes")
     gr.add_argument("--gradebook", help="write a CSV, one row per student, one column per question")
@@ -68,6 +74,12 @@ def _parser():
         help="keep the instructor's reference values in this folder and reuse them while the "
         "notebook and the code are unchanged (a folder students cannot write to)",
     )
+    mg = sub.add_parser("merge", help="add the hand-graded written points to a gradebook")
+    mg.add_argument("--gradebook", required=True, help="the CSV that grade wrote")
+    mg.add_argument(
+        "--written", required=True, help="<assignment>_written.csv with its points filled in"
+    )
+    mg.add_argument("--out", required=True, help="the gradebook with written points and totals")
     return parser
 
 
@@ -87,25 +99,49 @@ def _sandbox(choice):
     return "bwrap"
 
 
+def _usage(message):
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def _check_outputs(args, submissions):
+    """A usage error (as a message) if an output path is a notebook or one of the submissions:
+    a file named ``--gradebook=bob.ipynb`` must never make the grader write over bob's file."""
+    inputs = {os.path.realpath(p) for p in submissions}
+    for option in ("json", "gradebook", "feedback", "written"):
+        value = getattr(args, option)
+        if value is None:
+            continue
+        if value.lower().endswith(".ipynb") or os.path.realpath(value) in inputs:
+            return (
+                f"--{option} {printable(value, 200)!r} is a notebook or one of the submissions; "
+                "expected a new file or folder for the grader's output (put the submissions "
+                "after '--')"
+            )
+    return None
+
+
 def _grade(args):
+    # As grade_submission names them (str of a Path), once each: a glob may list a file twice.
+    submissions = list(dict.fromkeys(str(Path(p)) for p in args.submissions if p != "--"))
     try:
         assignments = load_assignments(args.source)
     except (FileNotFoundError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _usage(exc)
     if args.assignment not in assignments:
-        print(
-            f"error: --assignment {args.assignment!r}; expected one of {', '.join(assignments)}",
-            file=sys.stderr,
-        )
-        return 2
+        return _usage(f"--assignment {args.assignment!r}; expected one of {', '.join(assignments)}")
     if args.jobs < 1:
-        print(
-            f"error: --jobs must be at least 1 (expected a count of workers); received {args.jobs}",
-            file=sys.stderr,
+        return _usage(
+            f"--jobs must be at least 1 (expected a count of workers); received {args.jobs}"
         )
-        return 2
-    students = StudentIds(args.roster, args.student_pattern)
+    problem = _check_outputs(args, submissions)
+    if problem:
+        return _usage(problem)
+    try:
+        ids = assign_ids(submissions, StudentIds(args.roster, args.student_pattern))
+    except (IdentityError, ValueError, OSError) as exc:
+        return _usage(exc)
+    stems = file_names(ids.values())
     options = Options(
         cell_timeout=args.timeout,
         submission_timeout=args.submission_timeout,
@@ -121,44 +157,112 @@ def _grade(args):
             reference, cached = compute_reference(assignment, options), False
     except GraderError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        _memory_hint(str(exc), args.memory)
         return 1
+    except KeyboardInterrupt:
+        stop_sandboxes(lambda: True)
+        print("interrupted while computing the reference values: nothing graded", file=sys.stderr)
+        return 130
     print(
         f"reference values from the instructor's {assignment.name}"
         + (f" (read from {args.reference_cache})" if cached else "")
         + f" in {time.monotonic() - start:.1f} s"
     )
     json_lines = JsonLines(args.json) if args.json else None
-    results, start = [], time.monotonic()
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        futures = [
-            pool.submit(
-                grade_submission, path, assignments, lambda a: reference, options, args.assignment
-            )
-            for path in args.submissions
-        ]
-        for future in as_completed(futures):
-            result = future.result()
-            result["student"] = students(result["submission"])
+
+    def grade_one(path):
+        return grade_submission(path, assignments, lambda a: reference, options, args.assignment)
+
+    def on_result(result):
+        result["student"] = ids[result["submission"]]
+        print(format_result(result), flush=True)
+        if json_lines:
+            json_lines.write(result)
+        if args.feedback:
+            write_feedback(args.feedback, result, stems[result["student"]])
+
+    start = time.monotonic()
+    results, interrupted, ended = run_batch(submissions, grade_one, args.jobs, on_result)
+    elapsed = time.monotonic() - start
+    if interrupted:
+        graded = {r["submission"] for r in results}
+        for path in (p for p in submissions if p not in graded):
+            result = _not_graded(path, ids[path], assignment)
             results.append(result)
-            print(format_result(result), flush=True)
+            print(f"{printable(ids[path], 120)}  {printable(path, 300)}  {INTERRUPTED}")
             if json_lines:
                 json_lines.write(result)
-            if args.feedback:
-                write_feedback(args.feedback, result)
     if json_lines:
         json_lines.close()
     if args.gradebook:
         write_gradebook(args.gradebook, results, assignment)
     if args.written:
         write_written(args.written, results, assignment)
-    elapsed = time.monotonic() - start
-    peak = _peak_memory_mb()
+    count = sum(r["status"] != INTERRUPTED for r in results)
     print(
-        f"graded {len(results)} submission(s) of {assignment.name} in {elapsed:.1f} s "
-        f"({elapsed / max(len(results), 1):.1f} s each on average, --jobs {args.jobs}); "
-        f"the grader's peak memory: {peak:.0f} MB"
+        f"graded {count} submission(s) of {assignment.name} in {elapsed:.1f} s "
+        f"({elapsed / max(count, 1):.1f} s each on average, --jobs {args.jobs}); "
+        f"the grader's peak memory: {_peak_memory_mb():.0f} MB",
+        flush=True,
     )
-    return 1 if any(r["status"] == "grader-error" for r in results) else 0
+    if interrupted:
+        print(f"interrupted: {len(results) - count} submission(s) not graded", file=sys.stderr)
+        if not ended:
+            # A worker still waits on something that no kill ends; its sandbox is gone, and
+            # the interpreter would join the thread before exiting.
+            sys.stderr.flush()
+            os._exit(130)
+        return 130
+    failed = [r for r in results if r["status"] == "grader-error"]
+    for r in failed[:1]:
+        _memory_hint(" ".join(r.get("notes", [])), args.memory)
+    return 1 if failed else 0
+
+
+def _memory_hint(message, memory):
+    """A kernel under a small --memory dies while it starts or imports NumPy, with an error that
+    says nothing of memory (review: "IndexError ... re/_compiler.py"); name the option."""
+    if "kernel" in message and memory < DEFAULT_MEMORY_MB:
+        print(
+            f"hint: the kernels run with --memory {memory} MB of address space per process; "
+            "a Python kernel with NumPy needs more (1024 works on this book's machine; "
+            f"the default is {DEFAULT_MEMORY_MB})",
+            file=sys.stderr,
+        )
+
+
+def _not_graded(path, student, assignment):
+    return {
+        "submission": path,
+        "student": student,
+        "assignment": assignment.name,
+        "status": INTERRUPTED,
+        "score": None,
+        "max_score": assignment.max_score,
+        "questions": [],
+        "notes": [],
+        "details": [],
+        "written": {},
+    }
+
+
+def _merge(args):
+    if args.out.lower().endswith(".ipynb"):
+        return _usage(f"--out {args.out!r} is a notebook; expected a CSV file")
+    try:
+        ungraded = merge_written(args.gradebook, args.written, args.out)
+    except (MergeError, OSError) as exc:
+        return _usage(exc)
+    print(f"wrote {args.out}: the gradebook with the written points and the total")
+    if ungraded:
+        listed = ", ".join(f"{printable(s, 60)} {printable(q, 60)}" for s, q in ungraded[:20])
+        more = f" and {len(ungraded) - 20} more" if len(ungraded) > 20 else ""
+        print(
+            f"warning: {len(ungraded)} written answer(s) have no points yet ({listed}{more}); "
+            "their total counts them as 0 (column written_ungraded)",
+            file=sys.stderr,
+        )
+    return 0
 
 
 def main(argv=None):
@@ -170,7 +274,14 @@ def main(argv=None):
             for path in instructor_html(args.source, args.instructor_html):
                 print(f"wrote {path}")
         return 0
-    return _grade(args)
+    if args.command == "merge":
+        return _merge(args)
+    try:
+        return _grade(args)
+    except KeyboardInterrupt:  # before or after the batch: nothing of a submission is lost
+        stop_sandboxes(lambda: True)
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 def _peak_memory_mb():

@@ -1,13 +1,25 @@
-"""logreg_grader.cli: the command line an instructor uses (grade, release), its students' names
-and its exit codes."""
+"""logreg_grader.cli: the command line an instructor uses (grade, release, merge), its students'
+names, its exit codes, file names that look like options, and Ctrl-C."""
 
 import csv
+import hashlib
+import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
+import _homework
 import nbformat
 from _homework import ASSIGNMENTS, SOURCE, all_solutions, grade_cli, instructor, submission
+
+from logreg_grader.report import write_gradebook
+from logreg_grader.written import write_written
+
+GRADE = [sys.executable, "-m", "logreg_grader", "grade", "--source", str(SOURCE)]
 
 
 def test_students_from_a_roster_or_a_pattern(tmp_path):
@@ -56,6 +68,16 @@ def test_usage_errors_exit_with_two(tmp_path):
         assert done.returncode == 2 and "expected" in done.stderr, done.stderr
 
 
+def test_a_memory_limit_too_small_for_a_kernel_is_named(tmp_path):
+    # No --reference-cache: the instructor's notebook itself runs, and cannot under 512 MB.
+    done = subprocess.run(
+        [*GRADE, "--assignment", "hw3_sympy", "--memory", "512", "--", "x.ipynb"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "hint: the kernels run with --memory 512 MB of address space" in done.stderr
+
+
 def test_the_released_edition_is_what_make_homework_writes(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "logreg_grader", "release", "--source", str(SOURCE), "--dest",
@@ -67,3 +89,170 @@ def test_the_released_edition_is_what_make_homework_writes(tmp_path):
     ]
     assert done.stdout.count("wrote") == 3
     shutil.rmtree(tmp_path / "student")
+
+
+def test_output_paths_that_are_notebooks_or_submissions_are_usage_errors(tmp_path):
+    bob = submission(tmp_path, "bob.ipynb", "hw3_sympy", {})
+    (tmp_path / "--gradebook=bob.ipynb").write_bytes(bob.read_bytes())
+    before = bob.read_bytes()
+    plain = tmp_path / "plain"
+    plain.write_text("not a notebook")
+    for args in (
+        ["--gradebook=bob.ipynb", "bob.ipynb"],  # the bare glob: the name is taken as the option
+        ["--json", "BOB.IPYNB", "bob.ipynb"],
+        ["--feedback", "x/../plain", "plain", "bob.ipynb"],  # an output that is a submission
+    ):
+        done = subprocess.run(
+            [*GRADE, "--assignment", "hw3_sympy", *args],
+            capture_output=True, text=True, cwd=tmp_path, timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 2, (args, done.stderr)
+        assert "is a notebook or one of the submissions; expected a new file" in done.stderr
+        assert "reference values" not in done.stdout  # refused before any grading
+    assert bob.read_bytes() == before and plain.read_text() == "not a notebook"
+
+
+def test_an_option_like_file_name_after_the_double_dash_is_a_refused_submission(tmp_path):
+    bob = submission(tmp_path, "bob.ipynb", "hw3_sympy", all_solutions("hw3_sympy"))
+    (tmp_path / "--gradebook=bob.ipynb").write_bytes(bob.read_bytes())
+    digest = hashlib.sha256(bob.read_bytes()).hexdigest()
+    names = sorted(p.name for p in tmp_path.glob("*.ipynb"))  # what the shell's *.ipynb gives
+    assert names == ["--gradebook=bob.ipynb", "bob.ipynb"]
+    done, results = grade_cli([], "hw3_sympy", tmp_path, "--gradebook", "book.csv", "--", *names)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert hashlib.sha256(bob.read_bytes()).hexdigest() == digest
+    assert results["bob.ipynb"]["score"] == results["bob.ipynb"]["max_score"] > 0
+    refused = results["--gradebook=bob.ipynb"]
+    assert refused["status"] == "rejected" and "starts with '-'" in refused["notes"][0]
+    with (tmp_path / "book.csv").open(newline="") as f:
+        assert sorted(r["student"] for r in csv.DictReader(f)) == ["'--gradebook=bob", "bob"]
+
+
+def test_duplicate_student_ids_stop_the_grader_before_any_grading(tmp_path):
+    paths = []
+    for folder in ("a/x", "b/x"):  # the same file name in folders of the same name
+        (tmp_path / folder).mkdir(parents=True)
+        paths.append(submission(tmp_path / folder, "hw3.ipynb", "hw3_sympy", {}))
+    done = subprocess.run(
+        [*GRADE, "--assignment", "hw3_sympy", "--", *map(str, paths)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 2 and done.stdout == "", done.stdout
+    assert "1 student id(s) belong to more than one submission (x: " in done.stderr
+    assert all(str(p) in done.stderr for p in paths)
+
+
+def test_merge_puts_the_written_points_into_the_total(tmp_path):
+    assignment = instructor_assignment("hw3_sympy")
+    results = [_graded(s, 3.0, assignment) for s in ("=evil", "ann")]
+    write_gradebook(tmp_path / "book.csv", results, assignment)
+    [*_, table, _] = write_written(tmp_path / "written", results, assignment)
+    with table.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 2 * len(assignment.written) > 0
+    for row in rows:
+        row["points"] = row["max_points"] if row["student"] == "ann" else ""
+    with table.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    merge = [sys.executable, "-m", "logreg_grader", "merge", "--gradebook", "book.csv"]
+    merge += ["--written", str(table), "--out", "final.csv"]
+    done = subprocess.run(merge, capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert f"warning: {len(assignment.written)} written answer(s) have no points" in done.stderr
+    with (tmp_path / "final.csv").open(newline="") as f:
+        final = {r["student"]: r for r in csv.DictReader(f)}
+    written = sum(assignment.written.values())
+    assert float(final["ann"]["total"]) == 3.0 + written
+    assert float(final["'=evil"]["total"]) == 3.0 and final["'=evil"]["written_ungraded"]
+    rows[0]["points"] = "99"
+    with table.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    done = subprocess.run(merge, capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert done.returncode == 2 and "points '99'" in done.stderr, done.stderr
+
+
+def instructor_assignment(name):
+    from logreg_grader.assignments import load_assignments
+
+    return load_assignments(SOURCE)[name]
+
+
+def _graded(student, score, assignment):
+    return {
+        "student": student,
+        "submission": f"{student}.ipynb",
+        "assignment": assignment.name,
+        "status": "graded",
+        "questions": [],
+        "notes": [],
+        "score": score,
+        "max_score": assignment.max_score,
+        "written": {g: f"my answer to {g}" for g in assignment.written},
+    }
+
+
+def _processes_mentioning(text):
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if text.encode() in (entry / "cmdline").read_bytes():
+                    found.append(entry.name)
+            except OSError:
+                continue
+    return found
+
+
+def test_ctrl_c_writes_what_was_graded_kills_the_sandboxes_and_exits_130(tmp_path):
+    good = all_solutions("hw3_sympy")
+    fast = submission(tmp_path, "fast.ipynb", "hw3_sympy", good)
+    slow = submission(
+        tmp_path, "slow.ipynb", "hw3_sympy", good, first=["import time\ntime.sleep(900)\n"]
+    )
+    scratch = tmp_path / "tmp"  # the grader's TMPDIR: its sandboxes' folders go here
+    scratch.mkdir()
+    jsonl = tmp_path / "results.jsonl"
+    command = [*GRADE, "--assignment", "hw3_sympy", "--jobs", "2", "--timeout", "1000"]
+    command += ["--submission-timeout", "1000", "--json", str(jsonl), "--gradebook", "book.csv"]
+    command += ["--feedback", "fb", "--written", "written"]
+    if _homework.REFERENCE_CACHE is not None:
+        command += ["--reference-cache", str(_homework.REFERENCE_CACHE)]
+    out = (tmp_path / "out.txt").open("w")
+    grader = subprocess.Popen(
+        [*command, "--", str(fast), str(slow)], stdout=out, stderr=subprocess.STDOUT,
+        cwd=tmp_path, env=dict(os.environ, TMPDIR=str(scratch)),
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 600
+        while not (jsonl.exists() and jsonl.read_text().count("\n") >= 1):
+            assert grader.poll() is None, (tmp_path / "out.txt").read_text()
+            assert time.monotonic() < deadline, "the fast submission was not graded in 600 s"
+            time.sleep(0.5)
+        assert _processes_mentioning(str(scratch)), "the slow submission's kernel is not running"
+        grader.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        code = grader.wait(timeout=120)  # the slow cell alone would take 900 s
+        print(f"exited {time.monotonic() - sent:.1f} s after SIGINT")
+    finally:
+        if grader.poll() is None:
+            grader.kill()
+        out.close()
+    report = (tmp_path / "out.txt").read_text()
+    assert code == 130, report
+    assert "slow" in report and "not graded: interrupted" in report
+    assert "Traceback" not in report
+    with (tmp_path / "book.csv").open(newline="") as f:
+        rows = {r["student"]: r for r in csv.DictReader(f)}
+    assert rows["fast"]["status"] == "graded" and float(rows["fast"]["score"]) > 0
+    assert (rows["slow"]["status"], rows["slow"]["score"]) == ("not graded: interrupted", "")
+    assert sorted(p.name for p in (tmp_path / "fb").iterdir()) == ["fast.md"]
+    with (tmp_path / "written" / "hw3_sympy_written.csv").open(newline="") as f:
+        assert {r["student"] for r in csv.DictReader(f)} == {"fast"}
+    records = [json.loads(line) for line in jsonl.read_text().splitlines()]
+    assert [r["status"] for r in records] == ["graded", "not graded: interrupted"]
+    assert list(scratch.iterdir()) == []  # no sandbox folder, no student notebook left
+    assert _processes_mentioning(str(scratch)) == []  # no kernel left

@@ -124,7 +124,7 @@ def test_gradebook_feedback_and_written_answers(batches):
         assert not [ln for ln in hidden if ln in path.read_text()], path  # no hidden test code
     written = (folder / "written" / "hw2_training_hw2_written_scaling.md").read_text()
     assert "## instructor_solutions" in written and "standardizing" in written.lower()
-    assert "## released" in written and "YOUR ANSWER HERE" in written
+    assert "## released" in written and "(no answer)" in written
 
 
 def _hidden_lines(name):
