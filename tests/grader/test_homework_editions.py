@@ -1,5 +1,6 @@
 """Homework editions: the student edition leaks nothing, and the assignments are well formed."""
 
+import json
 import re
 
 import nbformat
@@ -7,7 +8,13 @@ import pytest
 from _homework import ASSIGNMENTS, SOURCE, instructor, secret_lines
 
 from logreg_grader import HIDDEN, load_assignments, release
-from logreg_grader.editions import GRADER_KEY, is_test, is_written, nbgrader_meta
+from logreg_grader.editions import (
+    GRADER_KEY,
+    check_grade_ids,
+    is_test,
+    is_written,
+    nbgrader_meta,
+)
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +84,21 @@ def test_the_instructor_edition_does_not_point_students_to_its_solutions():
     for name in ASSIGNMENTS:
         text = " ".join(c.source for c in instructor(name).cells if c.cell_type == "markdown")
         assert not re.search(r"solutions are (folded|hidden)|Show code cell source", text)
+
+
+def test_each_grade_id_is_on_one_cell_and_a_duplicate_is_refused(tmp_path):
+    # nbgrader keys its gradebook by grade id; a duplicate stops its autograde for the class.
+    for name in ASSIGNMENTS:
+        check_grade_ids(instructor(name), f"{name}.ipynb")
+    nb = instructor("hw2_training")
+    nb.cells.append(nbformat.from_dict(json.loads(json.dumps(nb.cells[9]))))
+    nb.cells[-1].id = "twin"
+    message = (
+        r"hw2_training\.ipynb: the grade id 'hw2_q2' is on cells 10, 19; expected each grade id"
+    )
+    with pytest.raises(ValueError, match=message):
+        check_grade_ids(nb, "hw2_training.ipynb")
+    nbformat.write(nb, tmp_path / "hw2_training.ipynb")
+    with pytest.raises(ValueError, match=message):
+        release(tmp_path, tmp_path / "student")
+    assert not (tmp_path / "student" / "hw2_training.ipynb").exists()
