@@ -165,14 +165,42 @@ def read_submission(path):
     return nb
 
 
+def _grade_ids(assignment):
+    return {*assignment.answers, *assignment.written, *(t.grade_id for t in assignment.tests)}
+
+
+def _owners(nb, assignments):
+    """The assignments whose grade ids the notebook's cells carry, by name."""
+    carried = {
+        nbgrader_meta(c).get("grade_id") for c in nb.cells if isinstance(nbgrader_meta(c), dict)
+    }
+    return sorted(a.name for a in assignments.values() if carried & _grade_ids(a))
+
+
 def identify(nb, assignments, expected=None):
     """The assignment a submission is, checked against its answer cells.
 
     ``expected`` is the assignment the instructor is grading: a submission of another one is
     reported as such, never graded as something else. Grade ids carry the assignment's name
-    (``hw1_q2_answer``), so a notebook whose metadata was changed is recognized by its cells.
+    (``hw1_q2_answer``), so a notebook whose metadata was changed is recognized by its cells,
+    and one whose metadata was lost (cells copied into a fresh notebook) is recovered from them
+    when they are all one assignment's (``assemble`` then tells the student so).
     """
-    claimed = nb.metadata.get(GRADER_KEY, {}).get("assignment")
+    meta = nb.metadata.get(GRADER_KEY)
+    claimed = meta.get("assignment") if isinstance(meta, dict) else None
+    if claimed in (None, ""):
+        owners = _owners(nb, assignments)
+        if len(owners) != 1:
+            raise SubmissionError(
+                f"metadata.{GRADER_KEY}.assignment is missing, and the cells' grade ids belong "
+                + (
+                    f"to several assignments ({', '.join(owners)})"
+                    if owners
+                    else f"to none of {', '.join(sorted(assignments))}"
+                )
+                + "; expected the cells of one assignment"
+            )
+        claimed = owners[0]
     if not isinstance(claimed, str) or claimed not in assignments:
         raise SubmissionError(
             f"metadata.{GRADER_KEY}.assignment is {repr(claimed)[:60]}; expected one of "

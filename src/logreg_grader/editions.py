@@ -26,6 +26,7 @@ import nbformat
 __all__ = [
     "HIDDEN",
     "SOLUTION",
+    "check_grade_ids",
     "instructor_html",
     "is_answer",
     "is_test",
@@ -68,6 +69,28 @@ def is_test(cell):
     return cell["cell_type"] == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
+def check_grade_ids(nb, name):
+    """Refuse an instructor notebook in which a grade id is on more than one cell.
+
+    nbgrader keys its gradebook by grade id: ``validate`` refuses such a notebook, and one
+    submission made from it stops ``autograde`` for the whole class with a misleading "old
+    version of the nbgrader metadata" error. Raises ValueError naming the id and the cells."""
+    cells = {}
+    for position, cell in enumerate(nb.cells, start=1):
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if grade_id:
+            cells.setdefault(grade_id, []).append(position)
+    twice = {g: p for g, p in cells.items() if len(p) > 1}
+    if twice:
+        raise ValueError(
+            f"{name}: "
+            + "; ".join(
+                f"the grade id {g!r} is on cells {', '.join(map(str, p))}" for g, p in twice.items()
+            )
+            + "; expected each grade id on one cell (nbgrader keys its gradebook by grade id)"
+        )
+
+
 def student_edition(nb):
     """The student edition of an instructor notebook (a new notebook object)."""
     student = copy.deepcopy(nb)
@@ -99,9 +122,12 @@ def release(source_dir, dest_dir):
         raise FileNotFoundError(f"no notebooks in {source_dir}; expected the instructor's homework")
     dest_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for path in notebooks:
+    books = {path: nbformat.read(path, as_version=4) for path in notebooks}
+    for path, nb in books.items():  # all checked before any is written
+        check_grade_ids(nb, path.name)
+    for path, nb in books.items():
         target = dest_dir / path.name
-        nbformat.write(student_edition(nbformat.read(path, as_version=4)), target)
+        nbformat.write(student_edition(nb), target)
         written.append(target)
     return written
 

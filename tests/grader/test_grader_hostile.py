@@ -383,7 +383,7 @@ def test_duplicates_and_helpers_are_explained_to_the_student(hw1_results):
     assert any(
         "2 cells carry the grade id hw1_q2_answer" in n for n in results["duplicate.ipynb"]["notes"]
     )
-    assert any("extra code cell" in n for n in results["helper_cell.ipynb"]["notes"])
+    assert not any("extra code cell" in n for n in results["helper_cell.ipynb"]["notes"])
     sigint = {q["grade_id"]: q["reason"] for q in results["sigint_loop.ipynb"]["questions"]}
     assert "interrupt was ignored" in sigint["hw1_q3"]
 

@@ -93,7 +93,9 @@ def test_each_grade_id_is_on_one_cell_and_a_duplicate_is_refused(tmp_path):
     nb = instructor("hw2_training")
     nb.cells.append(nbformat.from_dict(json.loads(json.dumps(nb.cells[9]))))
     nb.cells[-1].id = "twin"
-    message = r"hw2_training\.ipynb: the grade id 'hw2_q2' is on cells 10, 19; expected each grade id"
+    message = (
+        r"hw2_training\.ipynb: the grade id 'hw2_q2' is on cells 10, 19; expected each grade id"
+    )
     with pytest.raises(ValueError, match=message):
         check_grade_ids(nb, "hw2_training.ipynb")
     nbformat.write(nb, tmp_path / "hw2_training.ipynb")
