@@ -55,7 +55,13 @@ def _parser():
     gr.add_argument(
         "--submission-timeout", type=float, default=300.0, help="seconds per submission"
     )
-    gr.add_argument("--memory", type=int, default=4096, help="MB of address space per process")
+    gr.add_argument(
+        "--memory",
+        type=int,
+        default=4096,
+        help="MB of memory per submission: its kernel, every child and the files in its /tmp, "
+        "where a control group enforces it (the grader warns if not: then per process)",
+    )
     gr.add_argument("--sandbox", choices=["auto", "bwrap", "none"], default="auto")
     gr.add_argument("--json", help="write one JSON line per submission as it finishes")
     gr.add_argument("--gradebook", help="write a CSV, one row per student, one column per question")

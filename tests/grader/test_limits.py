@@ -14,8 +14,11 @@ import sys
 import time
 from pathlib import Path
 
+import _homework
 import pytest
+from _homework import all_solutions, grade_cli, submission
 
+from logreg_grader import cgroups, sandbox
 from logreg_grader.cgroups import Cgroup, remove_stale
 from logreg_grader.kernel import SandboxedKernel
 from logreg_grader.sandbox import Limits, Sandbox, _python_dirs
@@ -265,3 +268,42 @@ def test_stale_empty_groups_are_removed_and_live_ones_kept():
         sleeper.kill()
         sleeper.wait()
         assert live.remove() and stale.remove()
+
+
+def test_the_grader_grades_at_memory_512_reference_included(tmp_path, monkeypatch):
+    """Review, stumble 8: at --memory 512 no kernel started, not even the reference's."""
+    monkeypatch.setattr(_homework, "REFERENCE_CACHE", None)  # the reference runs at 512 too
+    path = submission(tmp_path, "s.ipynb", "hw3_sympy", all_solutions("hw3_sympy"))
+    done, results = grade_cli([path], "hw3_sympy", tmp_path, "--memory", "512")
+    assert results["s.ipynb"]["score"] == 8.0, done.stdout + done.stderr
+    assert "WARNING: no control group" not in done.stderr
+
+
+def test_without_a_control_group_one_warning_names_what_is_not_enforced(monkeypatch, capsys):
+    monkeypatch.setattr(sandbox, "_ONCE", {"stale": True, "warned": False})
+    monkeypatch.setattr(sandbox.Cgroup, "create", classmethod(lambda cls, *a, **k: None))
+    boxes = [Sandbox(Limits(memory_bytes=512 * MB), mode="none") for _ in range(2)]
+    for box in boxes:
+        assert box.enforced() == set()
+        assert box._launch_limits()["as"] == 512 * MB  # the per-process limit, as announced
+        box.cleanup()
+    err = capsys.readouterr().err
+    assert err.count("WARNING") == 1, err
+    for limit in ("memory is limited per process (512 MB", "number of processes", "every CPU"):
+        assert limit in err, err
+
+
+def test_cgroup_v2_limits_are_written_where_the_hierarchy_is_unified(tmp_path, monkeypatch):
+    """This machine has cgroup v1; a folder that looks like a v2 root shows what v2 gets."""
+    (tmp_path / "cgroup.controllers").write_text("cpu memory pids")
+    monkeypatch.setattr(cgroups, "ROOT", tmp_path)
+    group = Cgroup.create(1024 * MB, 64, 1.0)
+    path = group.paths["v2"]
+    assert path.parent == tmp_path and path.name.startswith(cgroups.PREFIX)
+    assert group.enforced == {"memory", "processes", "cpu"}
+    assert (path / "memory.max").read_text() == str(1024 * MB)
+    assert (path / "memory.swap.max").read_text() == "0"
+    assert (path / "pids.max").read_text() == "64"
+    assert (path / "cpu.max").read_text() == "100000 100000"
+    assert (tmp_path / "cgroup.subtree_control").read_text() == "+memory +pids +cpu"
+    assert group.procs_files() == [str(path / "cgroup.procs")]
