@@ -57,13 +57,17 @@ class Cgroup:
     def create(cls, memory_bytes, processes, cpus, prefix=PREFIX):
         """A new group with these limits, or None where the system gives the grader none."""
         name = prefix + uuid.uuid4().hex[:12]
-        paths = {}
+        paths, made = {}, {}
         for controller, base in _bases().items():
-            try:
-                (base / name).mkdir()
-            except OSError:
-                continue
-            paths[controller] = base / name
+            # Controllers mounted together (cpu,cpuacct behind two links) share one folder.
+            real = base.resolve()
+            if real not in made:
+                try:
+                    (base / name).mkdir()
+                except OSError:
+                    continue
+                made[real] = base / name
+            paths[controller] = made[real]
         group = cls(paths, set())
         if not paths:
             return None
@@ -102,7 +106,7 @@ class Cgroup:
 
     def procs_files(self):
         """The files the launcher writes its pid to, to join every controller's group."""
-        return [str(p / "cgroup.procs") for p in self.paths.values()]
+        return list(dict.fromkeys(str(p / "cgroup.procs") for p in self.paths.values()))
 
     def pids(self):
         found = set()

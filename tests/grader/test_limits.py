@@ -307,3 +307,18 @@ def test_cgroup_v2_limits_are_written_where_the_hierarchy_is_unified(tmp_path, m
     assert (path / "cpu.max").read_text() == "100000 100000"
     assert (tmp_path / "cgroup.subtree_control").read_text() == "+memory +pids +cpu"
     assert group.procs_files() == [str(path / "cgroup.procs")]
+
+
+def test_cgroup_v1_controllers_mounted_together_share_one_folder(tmp_path, monkeypatch):
+    """Many systems mount cpu and cpuacct as one hierarchy, behind two links."""
+    for folder in ("memory", "pids", "cpu,cpuacct"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "cgroup.procs").write_text("")
+    for link in ("cpu", "cpuacct"):
+        (tmp_path / link).symlink_to("cpu,cpuacct")
+    monkeypatch.setattr(cgroups, "ROOT", tmp_path)
+    group = Cgroup.create(1024 * MB, 64, 0.5)
+    assert group.paths["cpu"] == group.paths["cpuacct"]
+    assert group.enforced == {"memory", "processes", "cpu"}
+    assert len(group.procs_files()) == 3
+    assert (group.paths["cpu"] / "cpu.cfs_quota_us").read_text() == "50000"
