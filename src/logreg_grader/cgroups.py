@@ -147,6 +147,17 @@ class Cgroup:
         self.paths = {c: p for c, p in self.paths.items() if p.exists()}
         return not self.paths
 
+    def oom_kills(self):
+        """How many processes the group's memory limit has killed (0 where unknown)."""
+        path = self.paths.get("v2") or self.paths.get("memory")
+        name = "memory.events" if "v2" in self.paths else "memory.oom_control"
+        try:
+            lines = (path / name).read_text().splitlines()
+        except (OSError, TypeError):
+            return 0
+        counts = dict(line.split()[:2] for line in lines if len(line.split()) >= 2)
+        return int(counts.get("oom_kill", 0))
+
     def usage(self):
         """What the group has used so far: ``cpu_seconds`` and peak ``memory_bytes`` (if known)."""
         found = {}

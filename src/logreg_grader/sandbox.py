@@ -175,6 +175,11 @@ class Sandbox:
         """The limits a control group enforces for the whole submission."""
         return set(self.cgroup.enforced) if self.cgroup else set()
 
+    def memory_kills(self):
+        """How many of the submission's processes its memory limit killed: a kernel that died
+        with a count above 0 ran out of its ``--memory`` (0 where no control group counts)."""
+        return self.cgroup.oom_kills() if self.cgroup else 0
+
     def environment(self):
         return {
             "HOME": str(self.home),
