@@ -1,5 +1,5 @@
 """``python -m logreg_grader._launch LIMITS -- COMMAND...``: apply the sandbox's resource limits
-to this process, join its cgroup, then become COMMAND (see ``sandbox``)."""
+to this process, join its control group, then become COMMAND (see ``sandbox``)."""
 
 import json
 import os
@@ -25,13 +25,16 @@ def launch(limits, argv):
         os.setsid()  # one process group: the grader kills it as a whole
     except PermissionError:  # already a session leader
         pass
+    # Folders and files the sandbox makes are readable by its user, whatever the grader's umask.
+    os.umask(0o022)
     resource.setrlimit(resource.RLIMIT_CPU, (limits["cpu"], limits["cpu"] + 5))
     resource.setrlimit(resource.RLIMIT_AS, (limits["as"], limits["as"]))
     resource.setrlimit(resource.RLIMIT_FSIZE, (limits["fsize"], limits["fsize"]))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    if limits.get("cgroup"):
-        Path(limits["cgroup"], "cgroup.procs").write_text(str(os.getpid()))
-    elif limits.get("nproc"):
+    # Joined before COMMAND starts, so that every process of the submission is in the group.
+    for procs in limits.get("cgroup") or []:
+        Path(procs).write_text(str(os.getpid()))
+    if limits.get("nproc"):
         # The limit counts every task of this user, so it is set relative to what runs now.
         allowed = _count_tasks(os.getuid()) + limits["nproc"]
         resource.setrlimit(resource.RLIMIT_NPROC, (allowed, allowed))

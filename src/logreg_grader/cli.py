@@ -60,7 +60,11 @@ def _parser():
         "--submission-timeout", type=float, default=300.0, help="seconds per submission"
     )
     gr.add_argument(
-        "--memory", type=int, default=DEFAULT_MEMORY_MB, help="MB of address space per process"
+        "--memory",
+        type=int,
+        default=DEFAULT_MEMORY_MB,
+        help="MB of memory per submission: its kernel, every child and the files in its /tmp, "
+        "where a control group enforces it (the grader warns if not: then per process)",
     )
     gr.add_argument("--sandbox", choices=["auto", "bwrap", "none"], default="auto")
     gr.add_argument("--json", help="write one JSON line per submission as it finishes")
