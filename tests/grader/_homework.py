@@ -19,7 +19,14 @@ from logreg_grader.editions import (
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "book" / "homework"
-ASSIGNMENTS = ["hw1_gradient", "hw2_training", "hw3_sympy"]
+ASSIGNMENTS = [
+    "hw1_gradient",
+    "hw2_training",
+    "hw3_sympy",
+    "hw4_geometry",
+    "hw5_second_order",
+    "hw6_evaluation",
+]
 # Set by conftest.py for the session: grade_cli's runs share the instructor's reference values.
 REFERENCE_CACHE = None
 

@@ -50,6 +50,43 @@ WRONG = {
          "corrected = z1 - sp.log(sp.exp(z2) + sp.exp(z3))", "z1 included"),
         ("hw3_q1_answer", "original = softmax([z1, z2, z3])\nshifted = original", "shifted must be"),
     ],
+    "hw4_geometry": [
+        ("hw4_q1_answer", "normal = W[j] - W[k]\n    return X - np.outer(X @ normal / (normal @ normal), normal)",
+         "include the offset"),
+        ("hw4_q2_answer", "L = softmax_cross_entropy(W, b, X, np.eye(W.shape[0])[y])\n    return L, 0.0",
+         "labels' frequencies only"),
+        ("hw4_q3_answer", "penalty_slope = -w / sigma**2\nalpha = 1 / (n * sigma**2)", "instead of -log(prior)"),
+        ("hw4_q3_answer", "penalty_slope = w / sigma**2\nalpha = 1 / sigma**2", "must depend on n"),
+    ],
+    "hw5_second_order": [
+        ("hw5_q1_answer", "X1 = np.column_stack([X, np.ones(len(X))])\n    theta = np.append(w, b)\n"
+         "    q = sigmoid(X1 @ theta)\n    D = np.diag(np.append(np.ones(X.shape[1]), 0.0))\n"
+         "    H = (X1.T * (q * (1 - q))) @ X1 + alpha * D\n"
+         "    theta = theta - np.linalg.solve(H, X1.T @ (q - y) / len(X) + alpha * D @ theta)\n"
+         "    return theta[:-1], float(theta[-1])", "both divided by n"),
+        ("hw5_q2_answer", "u = np.array(g, dtype=float)\n    a = []\n    for s, y in pairs:\n"
+         "        a.append((s @ u) / (y @ s))\n        u = u - a[-1] * y\n    r = h0 * u\n"
+         "    for (s, y), a_j in zip(reversed(pairs), reversed(a)):\n"
+         "        r = r + (a_j - (y @ r) / (y @ s)) * s\n    return r", "from the newest pair to the oldest"),
+        ("hw5_q3_answer", "hessian_entries = [sp.diff(loss, w, w), sp.diff(loss, w, b), sp.diff(loss, b, b)]",
+         "contains the label y"),
+    ],
+    "hw6_evaluation": [
+        ("hw6_q1_answer", "confidence = probs[np.arange(len(y)), y]\n"
+         "    index = np.clip(np.ceil(confidence * n_bins).astype(int) - 1, 0, n_bins - 1)\n"
+         "    counts = np.bincount(index, minlength=n_bins)\n    keep = counts > 0\n"
+         "    hits = np.bincount(index, weights=probs.argmax(axis=1) == y, minlength=n_bins)[keep]\n"
+         "    total = np.bincount(index, weights=confidence, minlength=n_bins)[keep]\n"
+         "    return counts[keep], hits / counts[keep], total / counts[keep]\n\n\n"
+         "def ece(probs, y, n_bins):\n    counts, accuracies, confidences = reliability(probs, y, n_bins)\n"
+         "    return float(np.sum(counts / counts.sum() * np.abs(accuracies - confidences)))",
+         "largest probability"),
+        ("hw6_q2_answer", "classes = np.arange(y_train.max() + 1)\n    scores = np.column_stack([LogisticRegression("
+         "alpha=alpha).fit(X_train, y_train == k).predict_proba(X_test)[:, 0] for k in classes])\n"
+         "    return scores / scores.sum(axis=1, keepdims=True)\n\n\nanswer_lower_log_loss = 'multinomial'",
+         "column 1 of predict_proba"),
+        ("hw6_q3_answer", "slope = -sp.diff(f, beta)\ncurvature = sp.diff(f, beta, 2)", "must be negative"),
+    ],
 }  # fmt: skip
 
 
