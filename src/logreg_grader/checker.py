@@ -74,11 +74,12 @@ def check(tests, student, reference, options, label="checker", sympy_seconds=Non
         sandbox.process = process
         out, err, why = _exchange(process, request, deadline_seconds)
         if why:
-            sandbox.kill()
+            _end(process, sandbox)
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            sandbox.kill()
+            _end(process, sandbox)
+            process.wait(timeout=10)
     finally:
         sandbox.cleanup()
     errors = err.decode(errors="replace").strip()
@@ -89,6 +90,16 @@ def check(tests, student, reference, options, label="checker", sympy_seconds=Non
         why = why or "its answer was not a verdict for every question"
         raise CheckerError(why, errors)
     return verdicts
+
+
+def _end(process, sandbox):
+    """Kill the checker: its process group and cgroup (the sandbox), and the process itself in
+    case it had not yet made its own group."""
+    sandbox.kill()
+    try:
+        process.kill()
+    except OSError:
+        pass
 
 
 def _exchange(process, request, seconds):
