@@ -33,6 +33,8 @@ MAX_VALUE_CHARS = 4 << 20  # one emitted value, encoded
 MAX_TEST_CHARS = 8 << 20  # everything one probe sends
 MAX_SUBMISSION_CHARS = 16 << 20  # everything a submission's probes send
 MAX_NAME_CHARS = 100
+MAX_NAMES = 200  # values one probe may send
+PART_OVERHEAD = 100  # what a part costs beyond its text, against the caps
 MAX_SREPR_CHARS = 200_000
 MAX_NODES = 20_000
 
@@ -125,6 +127,8 @@ class Collector:
             self._fail(name, "was sent in a malformed message")
             return
         if part == 0:  # a new emission of the name replaces an earlier one
+            if name not in self.parts and len(self.parts) >= MAX_NAMES:
+                return  # a flood of names: the ones a rule needs are reported missing
             self.parts[name], self.expected[name] = [], count
             self.errors.pop(name, None)
         held = self.parts.get(name)
@@ -133,13 +137,13 @@ class Collector:
         if part != len(held) or count != self.expected[name]:
             self._fail(name, "arrived incomplete (a part was lost or out of order)")
             return
-        size = len(text)
+        size = len(text) + len(name) + PART_OVERHEAD  # many tiny parts cost too
         if size > self.budget.left or size > self.test_left:
             self._fail(name, "was not received: the answers sent more than the grader accepts")
             return
         self.budget.left -= size
         self.test_left -= size
-        if sum(map(len, held)) + size > self.value_chars:
+        if sum(map(len, held)) + len(text) > self.value_chars:
             self._fail(name, f"is larger than {self.value_chars:,} characters once encoded")
             return
         held.append(text)
