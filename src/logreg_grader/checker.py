@@ -29,6 +29,21 @@ VERDICT_BYTES = 1 << 20  # what the grader reads of the checker's answer
 STDERR_BYTES = 4000  # what the grader keeps of the checker's error output
 
 
+# ``python -m logreg_grader.checker`` would first run the package's ``__init__``, which imports
+# the whole grader (nbformat, jupyter_client, ZeroMQ: about a second of CPU per submission, for
+# modules the checker never uses). The checker is started instead by registering the package's
+# folder without running ``__init__``; ``python -m logreg_grader.checker`` works as well.
+_BOOT = (
+    "import importlib.util, sys, types\n"
+    "spec = importlib.util.find_spec('logreg_grader')\n"
+    "package = types.ModuleType('logreg_grader')\n"
+    "package.__path__ = list(spec.submodule_search_locations)\n"
+    "sys.modules['logreg_grader'] = package\n"
+    "from logreg_grader.checker import main\n"
+    "main()\n"
+)
+
+
 class CheckerError(RuntimeError):
     """The checker did not return a verdict for every question: ``why`` (the grader's words)
     and ``errors`` (the start of the checker's error output, for the instructor)."""
@@ -62,7 +77,7 @@ def check(tests, student, reference, options, label="checker", sympy_seconds=Non
     limits = Limits(cpu_seconds=deadline_seconds + 10, memory_bytes=MEMORY_BYTES, processes=16)
     sandbox = Sandbox(limits, options.mode, f"{label} (checker)")
     try:
-        argv = [options.python, "-m", "logreg_grader.checker"]
+        argv = [options.python, "-c", _BOOT]
         process = subprocess.Popen(
             sandbox.command(argv),
             stdin=subprocess.PIPE,
