@@ -29,6 +29,7 @@ QUEUED_MESSAGES = 32  # messages the grader buffers per channel; a flood beyond 
 OUTPUT_CHARS = 20_000  # what the grader keeps of one cell's printed output
 INTERRUPT_GRACE = 3.0  # seconds an interrupted cell gets to stop before the sandbox is killed
 STDERR_BYTES = 2000  # what the grader reads of the kernel's standard error (a failed start)
+DRAIN_SECONDS = 0.5  # longest the grader reads output before it looks at the clock again
 SHUTDOWN_SECONDS = 5.0  # the kernel's shutdown; the sandbox is killed after it in any case
 
 
@@ -148,7 +149,10 @@ class SandboxedKernel:
         return msg if msg.get("parent_header", {}).get("msg_id") == msg_id else None
 
     def _drain_iopub(self, msg_id, result, collector=None):
-        while True:
+        # A kernel that sends without pause must not keep the grader here: back to ``run`` (and
+        # its timeouts) after a moment, whatever is still queued.
+        until = time.monotonic() + DRAIN_SECONDS
+        while time.monotonic() < until:
             try:
                 msg = self.client.get_iopub_msg(timeout=0.02)
             except Exception:
