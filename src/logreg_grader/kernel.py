@@ -59,11 +59,10 @@ class SandboxedKernel:
         self.sandbox = sandbox
         sockets = sandbox.root / "sockets"
         sockets.mkdir(mode=0o700)
-        # The connection file sits beside the sockets: the one folder the kernel must reach.
         self.manager = _SandboxKernelManager(
             transport="ipc",
             ip=str(sockets / "kernel"),
-            connection_file=str(sockets / "connection.json"),
+            connection_file=str(sandbox.root / "connection.json"),
             shutdown_wait_time=SHUTDOWN_SECONDS,
         )
         self.manager.sandbox = sandbox
