@@ -89,6 +89,25 @@ def _start(kernel, sandbox, options):
         ) from None
 
 
+def _stopped(log, sandbox, options, step, status, instructor_only):
+    """Note a kernel that died during ``step``. A death the memory limit caused while only the
+    instructor's set-up cells had run is the grader's: ``--memory`` is too small for them."""
+    # memory_kills() comes with the control groups of the sandbox (branch limits); without a
+    # control group nothing counts the kills, and the note gives the status alone.
+    kills = getattr(sandbox, "memory_kills", lambda: 0)()
+    if not kills:
+        log.add(f"the kernel stopped during {step.label} ({status})")
+        return
+    mb = options.limits.memory_bytes >> 20
+    if instructor_only:
+        raise GraderError(
+            f"the kernel ran out of its memory limit of {mb} MB during the instructor's "
+            f"{step.label}, before any cell of the submission ran: raise --memory (now "
+            f"--memory {mb}, e.g. --memory {max(2 * mb, 1024)})"
+        )
+    log.add(f"the kernel ran out of its memory limit ({mb} MB) during {step.label}")
+
+
 def _run(assignment, submission_nb, options, label):
     """Run the assembled notebook; returns (assembled, per-test record, log)."""
     assembled = assemble(assignment, submission_nb)
@@ -97,6 +116,7 @@ def _run(assignment, submission_nb, options, label):
     for note in assembled.notes:
         log.add(printable(note, 300), note)
     records, start, budget = {}, time.monotonic(), Budget()
+    instructor_only = True  # no cell of the student's has run yet
     try:
         nbformat.write(submission_nb, sandbox.work / f"{assignment.name}.ipynb")  # nothing else
         kernel = SandboxedKernel(sandbox, options.python)
@@ -118,7 +138,8 @@ def _run(assignment, submission_nb, options, label):
                             f"{step.label} stopped with {full or result.status}",
                         )
                     elif result.status != "ok":
-                        log.add(f"the kernel stopped during {step.label} ({result.status})")
+                        _stopped(log, sandbox, options, step, result.status, instructor_only)
+                    instructor_only = instructor_only and step.label.startswith("set-up")
                     continue
                 collector = Collector(budget)
                 probe = None

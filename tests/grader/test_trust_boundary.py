@@ -187,6 +187,9 @@ def test_notes_are_short_lines_and_the_details_keep_everything(batch):
 
 
 def test_a_kernel_that_cannot_start_names_the_memory_limit(tmp_path):
+    # With a per-process limit the kernel cannot start; with a control group for the whole
+    # submission it starts and is killed by the first import of the set-up cell. Either way it
+    # is the grader's error, and the instructor reads which option to raise.
     path = submission(tmp_path, "any.ipynb", "hw1_gradient", {})
     options = Options(limits=Limits(memory_bytes=64 << 20))
     assignments = {"hw1_gradient": _assignment()}
