@@ -6,14 +6,21 @@ to them costs nothing; every message it sends is capped in size (larger ones are
 ZeroMQ before the grader holds them), and the grader keeps only the first characters of a
 cell's output. A cell that outlives its time is interrupted; if the interrupt is ignored, the
 sandbox is killed. A kernel that dies is noticed at once.
+
+A probe's answers arrive as ``display_data`` of the private MIME type of ``probes``; ``run``
+hands those of its own execution (and no other) to the probe's collector. Nothing here opens a
+path the kernel can write: its standard error goes to an anonymous file the grader holds.
 """
 
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 
 import zmq
 from jupyter_client import KernelManager
+
+from .probes import MIME
 
 __all__ = ["CellResult", "SandboxedKernel"]
 
@@ -21,6 +28,9 @@ MAX_MESSAGE_BYTES = 1 << 20  # one message from the kernel; larger ones are drop
 QUEUED_MESSAGES = 32  # messages the grader buffers per channel; a flood beyond it is dropped
 OUTPUT_CHARS = 20_000  # what the grader keeps of one cell's printed output
 INTERRUPT_GRACE = 3.0  # seconds an interrupted cell gets to stop before the sandbox is killed
+STDERR_BYTES = 2000  # what the grader reads of the kernel's standard error (a failed start)
+DRAIN_SECONDS = 0.5  # longest the grader reads output before it looks at the clock again
+SHUTDOWN_SECONDS = 5.0  # the kernel's shutdown; the sandbox is killed after it in any case
 
 
 @dataclass
@@ -53,6 +63,7 @@ class SandboxedKernel:
             transport="ipc",
             ip=str(sockets / "kernel"),
             connection_file=str(sandbox.root / "connection.json"),
+            shutdown_wait_time=SHUTDOWN_SECONDS,
         )
         self.manager.sandbox = sandbox
         self.manager.sandbox_python = python
@@ -62,8 +73,9 @@ class SandboxedKernel:
 
     def start(self):
         # Descriptors 1 and 2 of the kernel: nothing the grader prints or holds in memory; the
-        # first bytes of stderr explain a kernel that fails to start.
-        self._stderr = open(self.sandbox.root / "kernel.err", "wb")
+        # first bytes of stderr explain a kernel that fails to start. An anonymous file outside
+        # the sandbox's folder: the kernel cannot swap it for a FIFO or a link.
+        self._stderr = tempfile.TemporaryFile()
         self.manager.start_kernel(
             stdout=subprocess.DEVNULL,
             stderr=self._stderr,
@@ -84,8 +96,9 @@ class SandboxedKernel:
     def alive(self):
         return not self.dead and self.manager.is_alive()
 
-    def run(self, code, timeout):
-        """Execute ``code``; never raises for anything the code does."""
+    def run(self, code, timeout, collector=None):
+        """Execute ``code``; never raises for anything the code does. ``collector`` (a
+        ``probes.Collector``) receives the values this execution sends."""
         result, start = CellResult(), time.monotonic()
         if not self.alive():
             self.dead = True
@@ -95,7 +108,7 @@ class SandboxedKernel:
         )
         reply = reply_time = interrupted = None
         while True:
-            self._drain_iopub(msg_id, result)
+            self._drain_iopub(msg_id, result, collector)
             if reply is None:
                 reply = self._shell_reply(msg_id)
                 reply_time = time.monotonic()
@@ -134,8 +147,11 @@ class SandboxedKernel:
             return None
         return msg if msg.get("parent_header", {}).get("msg_id") == msg_id else None
 
-    def _drain_iopub(self, msg_id, result):
-        while True:
+    def _drain_iopub(self, msg_id, result, collector=None):
+        # A kernel that sends without pause must not keep the grader here: back to ``run`` (and
+        # its timeouts) after a moment, whatever is still queued.
+        until = time.monotonic() + DRAIN_SECONDS
+        while time.monotonic() < until:
             try:
                 msg = self.client.get_iopub_msg(timeout=0.02)
             except Exception:
@@ -149,7 +165,13 @@ class SandboxedKernel:
             if kind == "stream":
                 text = content.get("text", "")
             elif kind in ("execute_result", "display_data"):
-                text = str(content.get("data", {}).get("text/plain", ""))
+                data = content.get("data")
+                data = data if isinstance(data, dict) else {}
+                if kind == "display_data" and MIME in data:
+                    if collector is not None:
+                        collector.add(data[MIME])
+                    continue
+                text = str(data.get("text/plain", ""))
             elif kind == "error":
                 text = f"{content.get('ename')}: {content.get('evalue')}"
             room = OUTPUT_CHARS - len(result.output)
@@ -189,8 +211,13 @@ class SandboxedKernel:
             self._stderr.close()
 
     def startup_errors(self):
-        """The start of what the kernel wrote to its standard error (for a failed start)."""
+        """The start of what the kernel wrote to its standard error (for a failed start), read
+        through the grader's own descriptor, never by path."""
+        stderr = getattr(self, "_stderr", None)
+        if stderr is None or stderr.closed:
+            return ""
         try:
-            return (self.sandbox.root / "kernel.err").read_bytes()[:500].decode(errors="replace")
-        except OSError:
+            stderr.seek(0)
+            return stderr.read(STDERR_BYTES).decode(errors="replace")
+        except (OSError, ValueError):
             return ""

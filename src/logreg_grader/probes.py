@@ -1,35 +1,52 @@
-"""Getting answers out of a student's kernel as plain data.
+"""Getting answers out of a student's kernel as plain data, over the kernel's own messages.
 
 A test's *probe* runs in the student's kernel after the test's visible part. It calls
-``emit(name, value)``, which writes the value to a file in a fresh folder: numbers and arrays
-as ``.npy`` (no pickles), strings, SymPy expressions (as ``srepr`` text) and points (a dict of
-symbols to numbers) as JSON. The grader then reads the files in its own process, without
-trusting anything in the kernel: a patched NumPy, an object whose ``__eq__`` or
-``__array_function__`` lies, or a replaced helper can change what is written, never how it is
+``emit(name, value)``, which encodes the value as JSON text (numbers and arrays as base64
+``.npy`` bytes, no pickles; strings; SymPy expressions as ``srepr`` text; points as a dict of
+symbols to numbers) and sends it as ``display_data`` of a private MIME type, cut in parts
+smaller than the kernel's message limit. The grader's process collects those parts for the
+probe's own execution only (:class:`Collector`), with a cap per value, per test and per
+submission, and never decodes them: the text goes, as it came, to the checker, a sandboxed
+worker process (``checker``) that decodes it (:func:`decode`) and compares it with the
+reference. No file is involved: nothing the kernel can write is ever opened by the grader.
+
+Nothing in the kernel is trusted: a patched NumPy, an object whose ``__eq__`` or
+``__array_function__`` lies, or a replaced helper can change what is sent, never how it is
 compared. SymPy text is parsed by :func:`parse_srepr`, which builds expressions from a fixed
 list of constructors and never calls ``eval``.
 """
 
 import ast
+import base64
+import binascii
+import io
 import json
 import textwrap
-from pathlib import Path
 
 import numpy as np
 
-__all__ = ["LoadError", "load_values", "parse_srepr", "probe_code"]
+__all__ = ["MIME", "Budget", "Collector", "LoadError", "decode", "parse_srepr", "probe_code"]
 
-MAX_FILE_BYTES = 50_000_000
+MIME = "application/x-logreg-grader-value+json"
+CHUNK_CHARS = 256 * 1024  # characters of a value per message, far below kernel.MAX_MESSAGE_BYTES
+MAX_VALUE_CHARS = 4 << 20  # one emitted value, encoded
+MAX_TEST_CHARS = 8 << 20  # everything one probe sends
+MAX_SUBMISSION_CHARS = 16 << 20  # everything a submission's probes send
+MAX_NAME_CHARS = 100
+MAX_NAMES = 200  # values one probe may send
+PART_OVERHEAD = 100  # what a part costs beyond its text, against the caps
 MAX_SREPR_CHARS = 200_000
 MAX_NODES = 20_000
 
 _EMITTER = """
-def __logreg_probe(__out):
-    import json as __json
-    import os as __os
-
+def __logreg_probe():
     def emit(name, value):
-        path = __os.path.join(__out, name)
+        import base64 as __b64
+        import io as __io
+        import json as __json
+
+        from IPython.display import publish_display_data as __publish
+
         try:
             import numpy as __np
             import sympy as __sp
@@ -45,64 +62,149 @@ def __logreg_probe(__out):
             elif isinstance(value, dict):
                 record = {"type": "point", "items": {str(k): float(v) for k, v in value.items()}}
             else:
-                __np.save(path + ".npy", __np.asarray(value), allow_pickle=False)
-                return
+                buffer = __io.BytesIO()
+                __np.save(buffer, __np.asarray(value), allow_pickle=False)
+                record = {"type": "npy", "data": __b64.b64encode(buffer.getvalue()).decode()}
+            text = __json.dumps(record)
         except Exception as exc:
-            record = {"type": "error", "message": f"{type(exc).__name__}: {exc}"[:300]}
-        with open(path + ".json", "w") as f:
-            __json.dump(record, f)
+            text = __json.dumps({"type": "error", "message": f"{type(exc).__name__}: {exc}"[:300]})
+        if len(text) > {limit}:
+            text = f"{len(text):,} characters is too large"
+            text = __json.dumps({"type": "error", "message": text})
+        parts = [text[i : i + {chunk}] for i in range(0, len(text), {chunk})]
+        for i, part in enumerate(parts):
+            __publish({"{mime}": {"name": str(name), "part": i, "parts": len(parts), "text": part}})
 
 {body}
 
-__logreg_probe({out!r})
+__logreg_probe()
 del __logreg_probe
 """
 
 
-def probe_code(probe, out_dir):
-    """The code that runs ``probe`` in the kernel with ``emit`` writing into ``out_dir``."""
+def probe_code(probe):
+    """The code that runs ``probe`` in the kernel, with ``emit`` sending each value."""
     body = textwrap.indent(probe.strip() + "\n", "    ")
-    return _EMITTER.replace("{body}", body).replace("{out!r}", repr(str(out_dir)))
+    code = _EMITTER.replace("{limit}", str(MAX_VALUE_CHARS)).replace("{chunk}", str(CHUNK_CHARS))
+    return code.replace("{mime}", MIME).replace("{body}", body)
+
+
+def _error(message):
+    return json.dumps({"type": "error", "message": message})
+
+
+class Budget:
+    """What one submission's probes may still send, in characters (shared by its tests)."""
+
+    def __init__(self, chars=MAX_SUBMISSION_CHARS):
+        self.left = chars
+
+
+class Collector:
+    """The values one probe sends, reassembled from their parts, as JSON text by name.
+
+    The grader's side of ``emit``: it checks the shape of each part (a name, a part number, a
+    count, a string) and the caps, and keeps the text undecoded. A value that breaks a cap, or
+    whose parts do not arrive in order, becomes an error record for that value alone.
+    """
+
+    def __init__(self, budget=None, test_chars=MAX_TEST_CHARS, value_chars=MAX_VALUE_CHARS):
+        self.budget = budget or Budget()
+        self.test_left, self.value_chars = test_chars, value_chars
+        self.parts = {}  # name -> the parts received so far, or None once the value failed
+        self.errors = {}  # name -> why the value failed
+        self.expected = {}  # name -> the number of parts announced
+
+    def add(self, data):
+        """One ``display_data`` payload of the private MIME type (already parsed by the
+        kernel client, and no larger than a kernel message)."""
+        if not isinstance(data, dict):
+            return
+        name, part, count, text = (data.get(k) for k in ("name", "part", "parts", "text"))
+        if not (isinstance(name, str) and 0 < len(name) <= MAX_NAME_CHARS):
+            return  # no name to blame: the value that lacks it is reported missing
+        if not (type(part) is int and type(count) is int and isinstance(text, str)):
+            self._fail(name, "was sent in a malformed message")
+            return
+        if part == 0:  # a new emission of the name replaces an earlier one
+            if name not in self.parts and len(self.parts) >= MAX_NAMES:
+                return  # a flood of names: the ones a rule needs are reported missing
+            self.parts[name], self.expected[name] = [], count
+            self.errors.pop(name, None)
+        held = self.parts.get(name)
+        if held is None:
+            return
+        if part != len(held) or count != self.expected[name]:
+            self._fail(name, "arrived incomplete (a part was lost or out of order)")
+            return
+        size = len(text) + len(name) + PART_OVERHEAD  # many tiny parts cost too
+        if size > self.budget.left or size > self.test_left:
+            self._fail(name, "was not received: the answers sent more than the grader accepts")
+            return
+        self.budget.left -= size
+        self.test_left -= size
+        if sum(map(len, held)) + len(text) > self.value_chars:
+            self._fail(name, f"is larger than {self.value_chars:,} characters once encoded")
+            return
+        held.append(text)
+
+    def _fail(self, name, why):
+        self.parts[name] = None
+        self.errors[name] = why
+
+    def values(self):
+        """Name -> JSON text of the value (an error record for a value that failed)."""
+        out = {}
+        for name, held in self.parts.items():
+            if held is None:
+                out[name] = _error(f"{name} {self.errors[name]}")
+            elif len(held) != self.expected[name]:
+                out[name] = _error(f"{name} arrived incomplete (a part was lost)")
+            else:
+                out[name] = "".join(held)
+        return out
 
 
 class LoadError(ValueError):
     """An emitted value that is not plain data of the expected kind."""
 
 
-def load_values(out_dir):
-    """Every value emitted into ``out_dir``, as plain Python/NumPy/SymPy data, by name.
+def decode(text):
+    """The value that ``emit`` encoded as ``text`` (in the checker, never in the grader).
 
-    A value that could not be read becomes a ``LoadError`` (so a rule can say why it failed).
+    Arrays come back as NumPy arrays of numbers, strings as ``str``, SymPy values and points as
+    their records (parsed later, each in its own process); anything else as a ``LoadError``.
     """
-    values = {}
-    for path in sorted(Path(out_dir).iterdir()):
-        name = path.stem
+    try:
+        if not isinstance(text, str) or len(text) > MAX_VALUE_CHARS + 1000:
+            raise LoadError("not a value the grader knows")
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise LoadError(f"{path.stat().st_size:,} bytes is too large")
-            if path.suffix == ".npy":
-                array = np.load(path, allow_pickle=False)
-                if array.dtype.kind not in "biuf":
-                    raise LoadError(f"expected numbers; received an array of dtype {array.dtype}")
-                values[name] = array
-            elif path.suffix == ".json":
-                values[name] = _from_record(json.loads(path.read_text(encoding="utf-8")))
-        except LoadError as exc:
-            values[name] = exc
-        except Exception as exc:  # a corrupt file is the submission's problem, not a crash
-            values[name] = LoadError(f"unreadable ({type(exc).__name__})")
-    return values
+            record = json.loads(text)
+        except (ValueError, RecursionError):
+            raise LoadError("not a value the grader knows") from None
+        kind = record.get("type") if isinstance(record, dict) else None
+        if kind == "npy" and isinstance(record.get("data"), str):
+            return _array(record["data"])
+        if kind == "str" and isinstance(record.get("value"), str):
+            return record["value"]
+        if kind in ("sympy", "sympy_list", "point"):
+            return {"type": kind, **{k: record[k] for k in ("srepr", "items") if k in record}}
+        if kind == "error":
+            raise LoadError(str(record.get("message"))[:300])
+        raise LoadError("not a value the grader knows")
+    except LoadError as exc:
+        return exc
 
 
-def _from_record(record):
-    kind = record.get("type") if isinstance(record, dict) else None
-    if kind == "str" and isinstance(record.get("value"), str):
-        return record["value"]
-    if kind in ("sympy", "sympy_list", "point"):
-        return {"type": kind, **{k: record[k] for k in ("srepr", "items") if k in record}}
-    if kind == "error":
-        raise LoadError(str(record.get("message"))[:300])
-    raise LoadError("not a value the grader knows")
+def _array(data):
+    try:
+        raw = base64.b64decode(data, validate=True)
+        array = np.load(io.BytesIO(raw), allow_pickle=False)
+    except (binascii.Error, ValueError, OSError, EOFError) as exc:
+        raise LoadError(f"unreadable array ({type(exc).__name__})") from None
+    if not isinstance(array, np.ndarray) or array.dtype.kind not in "biuf":
+        raise LoadError(f"expected numbers; received an array of dtype {array.dtype}")
+    return array
 
 
 # ---------------------------------------------------------------------------
@@ -128,7 +230,7 @@ def parse_srepr(text):
         raise LoadError("expected SymPy srepr text of reasonable size")
     try:
         tree = ast.parse(text, mode="eval")
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         raise LoadError("not valid srepr text") from None
     if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
         raise LoadError("expression too large")

@@ -6,6 +6,11 @@ folder and reuse them. The key is a hash of the instructor's notebook and of the
 library, the book's helpers and the grader, so a change to any of them computes the values
 afresh. Processes sharing the folder take turns through a lock, so a reference is computed once.
 
+A stored reference is one JSON file: grade id -> name -> the JSON text the probe sent, exactly
+as the grader received it (the checker decodes it, as it decodes a student's). It is read
+defensively: a regular file of bounded size, not a link, of the expected shape; anything else is
+computed again rather than graded against.
+
 The folder must be one that no submission can write to: the sandbox lets a submission write only
 in its own temporary folder, but ``--sandbox none`` does not.
 """
@@ -15,18 +20,16 @@ import hashlib
 import importlib.util
 import json
 import os
-import shutil
+import stat
 import tempfile
 from pathlib import Path
 
-import numpy as np
-
 from .grader import compute_reference
-from .probes import LoadError, load_values
 
 __all__ = ["cached_reference", "reference_key"]
 
 PACKAGES = ("logreg", "logreg_book", "logreg_grader")
+MAX_BYTES = 64 << 20
 
 
 def reference_key(assignment):
@@ -48,7 +51,7 @@ def cached_reference(assignment, options, folder):
     key = reference_key(assignment)
     with open(folder / f"{key}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another grader computing the same key: wait for it
-        stored = _load(folder / key, assignment)
+        stored = _load(folder / f"{key}.json", assignment)
         if stored is not None:
             return stored, True
         values = compute_reference(assignment, options)
@@ -56,30 +59,48 @@ def cached_reference(assignment, options, folder):
         return values, False
 
 
-def _load(path, assignment):
-    if not path.is_dir():
+def _read(path):
+    """The bytes of ``path`` if it is a regular file (not a link, FIFO or device) of at most
+    ``MAX_BYTES``; None otherwise."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
         return None
-    values = {test.grade_id: load_values(path / test.grade_id) for test in assignment.tests}
-    if any(isinstance(v, LoadError) for test in values.values() for v in test.values()):
-        return None  # unreadable: compute again rather than grade against it
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+            return None
+        data = f.read(MAX_BYTES + 1)
+    return data if len(data) <= MAX_BYTES else None
+
+
+def _load(path, assignment):
+    data = _read(path)
+    if data is None:
+        return None
+    try:
+        values = json.loads(data)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    grade_ids = {test.grade_id for test in assignment.tests}
+    if not isinstance(values, dict) or set(values) != grade_ids:
+        return None
+    for named in values.values():
+        if not isinstance(named, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in named.items()
+        ):
+            return None
     return values
 
 
 def _store(folder, key, values):
-    """Write the values in the probes' own format (read back by ``load_values``), then move the
-    finished folder into place, so that a reader never sees half of it."""
-    if any(isinstance(v, LoadError) for test in values.values() for v in test.values()):
-        return
-    staging = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=folder))
+    """Write the values to a temporary file, then move it into place, so that a reader never
+    sees half of it."""
+    fd, staging = tempfile.mkstemp(prefix=f".{key}-", suffix=".json", dir=folder)
     try:
-        for grade_id, test in values.items():
-            (staging / grade_id).mkdir()
-            for name, value in test.items():
-                if isinstance(value, np.ndarray):
-                    np.save(staging / grade_id / f"{name}.npy", value, allow_pickle=False)
-                else:
-                    record = {"type": "str", "value": value} if isinstance(value, str) else value
-                    (staging / grade_id / f"{name}.json").write_text(json.dumps(record), "utf-8")
-        os.rename(staging, folder / key)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(values, f)
+        os.replace(staging, folder / f"{key}.json")
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if os.path.exists(staging):
+            os.unlink(staging)

@@ -1,4 +1,4 @@
-"""Comparing a student's emitted values with the instructor's, in the grader's own process.
+"""Comparing a student's emitted values with the instructor's, inside the checker (``checker``).
 
 Each test cell's ``metadata.logreg_homework.rules`` is a list of rules; a test earns its points
 when every rule holds. The student's values come from the student's kernel and the reference
@@ -15,21 +15,18 @@ values from the instructor's notebook run the same way (``probes``):
 - ``{"kind": "counterexample", "point": P, "lhs": L, "rhs": R}``: the student's point (values
   for symbols) separates the reference's two expressions.
 
-SymPy decisions run in a separate process with a time limit (``symcheck``), so an enormous
-expression costs its own points, never the grader's time.
+The checker runs in the sandbox, not in the grader's process; each SymPy decision runs in a
+forked child of it with its own time limit (``symcheck``), so an enormous expression costs its
+own question, never the other questions or the grader's time.
 """
-
-import json
-import subprocess
-import sys
 
 import numpy as np
 
 from .probes import LoadError
+from .symcheck import SECONDS, decide_isolated
+from .text import short_line
 
 __all__ = ["evaluate_rules"]
-
-SYMPY_TIMEOUT = 60.0
 
 
 def _value(values, name, who):
@@ -37,7 +34,7 @@ def _value(values, name, who):
         raise LoadError(f"{name} was not produced" if who == "your" else f"no reference {name}")
     value = values[name]
     if isinstance(value, LoadError):
-        raise LoadError(f"{name} could not be read: {value}")
+        raise LoadError(f"{name} could not be read: {short_line(value)}")
     return value
 
 
@@ -67,7 +64,7 @@ def _equal(rule, student, reference):
     if isinstance(want, str):
         if not isinstance(got, str):
             return False, f"{name} is not a string"
-        return (got == want), f"{name} = {got[:40]!r} is not the expected answer"
+        return (got == want), f"{name} = '{short_line(got, 40)}' is not the expected answer"
     got, want = _array(got, name), _array(want, name)
     same = got.shape == want.shape and bool(np.array_equal(got, want))
     return same, f"{name} is not the expected value"
@@ -125,8 +122,9 @@ def _symbolic_task(rule, student, reference):
 _NUMERIC = {"allclose": _allclose, "equal": _equal, "accuracy": _accuracy}
 
 
-def evaluate_rules(tests, student_values, reference_values):
-    """For each test (grade id -> rules), ``(ok, reason)``; the SymPy rules in one worker."""
+def evaluate_rules(tests, student_values, reference_values, sympy_seconds=SECONDS):
+    """For each test (grade id -> rules), ``(ok, reason)``; each SymPy rule decided in a child
+    process of its own, with ``sympy_seconds`` to decide."""
     outcome, tasks = {}, []
     for grade_id, rules in tests.items():
         student = student_values.get(grade_id, {})
@@ -148,29 +146,13 @@ def evaluate_rules(tests, student_values, reference_values):
             except LoadError as exc:
                 outcome[grade_id] = (False, str(exc))
                 break
-    pending = [(g, t) for g, t in tasks if outcome[g][0]]
-    for (grade_id, _), (ok, reason) in zip(
-        pending, _run_sympy([t for _, t in pending]), strict=True
-    ):
-        if not ok and outcome[grade_id][0]:
-            outcome[grade_id] = (False, reason)
+            except Exception as exc:  # a value of the right kind but a shape no rule expects
+                why = f"your answer could not be checked ({type(exc).__name__})"
+                outcome[grade_id] = (False, why)
+                break
+    for grade_id, task in tasks:
+        if outcome[grade_id][0]:
+            ok, reason = decide_isolated(task, sympy_seconds)
+            if not ok:
+                outcome[grade_id] = (False, reason)
     return outcome
-
-
-def _run_sympy(tasks):
-    if not tasks:
-        return []
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "logreg_grader.symcheck"],
-            input=json.dumps(tasks),
-            capture_output=True,
-            text=True,
-            timeout=SYMPY_TIMEOUT,
-        )
-        results = json.loads(done.stdout)
-    except subprocess.TimeoutExpired:
-        return [(False, f"SymPy could not decide within {SYMPY_TIMEOUT:g} s")] * len(tasks)
-    except (json.JSONDecodeError, ValueError):
-        return [(False, "the SymPy check failed")] * len(tasks)
-    return [tuple(r) for r in results]

@@ -1,19 +1,32 @@
-"""The SymPy decisions of a grading run, in a process of their own (``python -m`` this module).
+"""The SymPy decisions of a grading run, each in a forked process of its own.
 
-Reads a JSON list of tasks on stdin and writes a JSON list of ``[ok, reason]`` on stdout. The
-grader runs it with a time limit, so an expression built to make SymPy work for hours costs the
-submission its points and nothing else.
+The checker (``checker``, itself sandboxed with a memory limit) calls :func:`decide_isolated`
+once per SymPy rule. Parsing the student's ``srepr`` text already evaluates it (``Pow(3,
+10**9)`` is computed as it is built), so the parse, the numeric pre-check and SymPy's proof all
+run in a child with its own time and CPU limit: an expression built to make SymPy work for
+hours costs its own question, and the other questions of the submission are decided as usual.
 """
 
 import json
+import os
 import random
-import sys
+import resource
+import select
+import signal
+import time
 
 import sympy as sp
 
 from logreg_book.symbolic import is_zero
 
 from .probes import LoadError, parse_srepr
+
+__all__ = ["decide", "decide_isolated"]
+
+SECONDS = 30.0  # one decision
+ANSWER_BYTES = 4096  # what a child may write back
+EXACT_TOLERANCE = sp.Float("1e-20")  # both sides exact: 30 digits leave only rounding of the sum
+FLOAT_TOLERANCE = sp.Float("1e-10")  # a float coefficient carries 53 bits (about 1e-16)
 
 
 def _by_name(expr, reference_symbols):
@@ -23,13 +36,24 @@ def _by_name(expr, reference_symbols):
     return expr.subs({s: names[s.name] for s in expr.free_symbols if s.name in names})
 
 
+def _has_float(expr):
+    return any(isinstance(a, sp.Float) for a in sp.preorder_traversal(expr))
+
+
 def _differ_numerically(a, b, symbols, trials=3):
+    """True if ``a`` and ``b`` differ at a random rational point by more than rounding.
+
+    A float coefficient (``-1.0*y_j/p_j``) makes SymPy evaluate at the float's 53 bits, not at
+    30 digits, so its rounding is allowed for: the same tolerance as float arithmetic, far
+    below any real difference (an answer off by 1e-6 still differs).
+    """
+    tolerance = FLOAT_TOLERANCE if _has_float(a) or _has_float(b) else EXACT_TOLERANCE
     rng = random.Random(0)
     for _ in range(trials):
         point = {s: sp.Rational(rng.randint(-9, 9), rng.randint(1, 5)) for s in symbols}
         try:
             va, vb = sp.N(a.subs(point), 30), sp.N(b.subs(point), 30)
-            if va.is_number and vb.is_number and abs(va - vb) > sp.Float("1e-20") * (1 + abs(va)):
+            if va.is_number and vb.is_number and abs(va - vb) > tolerance * (1 + abs(va)):
                 return True
         except (TypeError, ValueError, ZeroDivisionError):
             continue
@@ -69,20 +93,51 @@ def _counterexample(task):
     return True, ""
 
 
-def main():
-    results = []
-    for task in json.load(sys.stdin):
+def decide(task):
+    """``(ok, reason)`` for one task, in this process (a child of :func:`decide_isolated`)."""
+    try:
+        check = _equivalent if task["kind"] == "equivalent" else _counterexample
+        return check(task)
+    except LoadError as exc:
+        return False, f"{task.get('name')}: {exc}"
+    except Exception as exc:  # SymPy gave up on a malformed expression, or ran out of memory
+        return False, f"{task.get('name')} could not be checked ({type(exc).__name__})"
+
+
+def decide_isolated(task, seconds=SECONDS):
+    """``(ok, reason)`` for one task, decided in a forked child that gets ``seconds`` of wall
+    time and of CPU; a child that runs over or dies fails this task alone."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: decide, answer on the pipe, exit without running any cleanup
         try:
-            check = _equivalent if task["kind"] == "equivalent" else _counterexample
-            results.append(list(check(task)))
-        except LoadError as exc:
-            results.append([False, f"{task.get('name')}: {exc}"])
-        except Exception as exc:  # SymPy gave up on a malformed expression
-            results.append(
-                [False, f"{task.get('name')} could not be checked ({type(exc).__name__})"]
-            )
-    json.dump(results, sys.stdout)
-
-
-if __name__ == "__main__":
-    main()
+            os.close(read)
+            cpu = int(seconds) + 1
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+            answer = json.dumps(list(decide(task))).encode()[:ANSWER_BYTES]
+            os.write(write, answer)
+        finally:
+            os._exit(0)
+    os.close(write)
+    answer, deadline = b"", time.monotonic() + seconds
+    try:
+        while len(answer) < ANSWER_BYTES:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([read], [], [], left)[0]:
+                return False, f"SymPy could not decide {task.get('name')} within {seconds:g} s"
+            chunk = os.read(read, ANSWER_BYTES)
+            if not chunk:
+                break
+            answer += chunk
+    finally:
+        os.close(read)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+    try:
+        ok, reason = json.loads(answer)
+        return bool(ok), str(reason)
+    except (ValueError, TypeError):
+        return False, f"{task.get('name')} could not be checked (the check stopped)"
