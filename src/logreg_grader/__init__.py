@@ -3,9 +3,10 @@
 - ``editions``: the instructor's notebooks follow nbgrader's conventions; the student edition
   drops solutions, hidden tests, reference answers and the grader's probes.
 - ``assignments``, ``assemble``: which assignment a submission is, and the cells to run.
-- ``sandbox``, ``kernel``: a fresh kernel per submission in a bubblewrap sandbox with limits.
-- ``probes``, ``rules``, ``symcheck``: answers leave the kernel as plain data and are compared
-  in the grader's own process.
+- ``sandbox``, ``cgroups``, ``kernel``: a fresh kernel per submission in a bubblewrap sandbox,
+  as an unprivileged user, with limits that hold for the whole submission.
+- ``probes``, ``checker``, ``rules``, ``symcheck``: answers leave the kernel as its own messages
+  (plain data, capped); a sandboxed checker decodes and compares them with the instructor's.
 - ``grader``: one submission; ``report``: gradebook, feedback, written answers; ``cli``: the
   command ``python -m logreg_grader``.
 """

@@ -1,4 +1,4 @@
-"""``python -m logreg_grader._launch LIMITS -- COMMAND...``: apply the sandbox's resource limits
+"""``python .../logreg_grader/_launch.py LIMITS -- COMMAND...``: apply the sandbox's resource limits
 to this process, join its control group, then become COMMAND (see ``sandbox``)."""
 
 import json

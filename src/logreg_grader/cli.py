@@ -161,7 +161,6 @@ def _grade(args):
             reference, cached = compute_reference(assignment, options), False
     except GraderError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        _memory_hint(str(exc), args.memory)
         return 1
     except KeyboardInterrupt:
         stop_sandboxes(lambda: True)
@@ -217,22 +216,7 @@ def _grade(args):
             sys.stderr.flush()
             os._exit(130)
         return 130
-    failed = [r for r in results if r["status"] == "grader-error"]
-    for r in failed[:1]:
-        _memory_hint(" ".join(r.get("notes", [])), args.memory)
-    return 1 if failed else 0
-
-
-def _memory_hint(message, memory):
-    """A kernel under a small --memory dies while it starts or imports NumPy, with an error that
-    says nothing of memory (review: "IndexError ... re/_compiler.py"); name the option."""
-    if "kernel" in message and memory < DEFAULT_MEMORY_MB:
-        print(
-            f"hint: the kernels run with --memory {memory} MB of address space per process; "
-            "a Python kernel with NumPy needs more (1024 works on this book's machine; "
-            f"the default is {DEFAULT_MEMORY_MB})",
-            file=sys.stderr,
-        )
+    return 1 if any(r["status"] == "grader-error" for r in results) else 0
 
 
 def _not_graded(path, student, assignment):

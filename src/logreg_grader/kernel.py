@@ -12,6 +12,8 @@ hands those of its own execution (and no other) to the probe's collector. Nothin
 path the kernel can write: its standard error goes to an anonymous file the grader holds.
 """
 
+import os
+import stat
 import subprocess
 import tempfile
 import time
@@ -92,6 +94,17 @@ class SandboxedKernel:
         self.client = self.manager.client(context=context)
         self.client.start_channels()
         self.client.wait_for_ready(timeout=self.startup_timeout)
+        self._seal_sockets()
+
+    def _seal_sockets(self):
+        """Once the kernel has made its sockets, their folder becomes the grader's (root's, mode
+        0755): the kernel can no longer swap a socket for a link to a host socket, which ZeroMQ,
+        reconnecting by path as root, would follow. (A grader that is not root shares its user
+        with the sandbox; ``_reconnect_iopub`` still checks the path before it reconnects.)"""
+        sockets = self.sandbox.root / "sockets"
+        if os.geteuid() == 0 and sockets.is_dir():
+            os.chown(sockets, 0, 0)
+            os.chmod(sockets, 0o755)
 
     def alive(self):
         return not self.dead and self.manager.is_alive()
@@ -130,7 +143,9 @@ class SandboxedKernel:
         if reply is not None and not result.idle:
             # Without its "idle" message the output stream lost messages: an oversized one made
             # ZeroMQ drop the connection. A new subscription serves the next cells.
-            self._reconnect_iopub()
+            if not self._reconnect_iopub():
+                result.status = "dead"
+                result.notes.append("the kernel's output socket was replaced, so it was stopped")
         if reply is not None:
             content = reply["content"]
             result.status = "timeout" if interrupted else content.get("status", "error")
@@ -179,6 +194,16 @@ class SandboxedKernel:
                 result.output += text[:room]
 
     def _reconnect_iopub(self):
+        """A new subscription to the kernel's output; False (and the kernel killed) if its
+        socket is no longer a socket (a link or a FIFO planted in its place)."""
+        if self.manager.transport == "ipc":
+            try:
+                info = os.lstat(f"{self.manager.ip}-{self.manager.iopub_port}")
+            except OSError:
+                info = None
+            if info is None or not stat.S_ISSOCK(info.st_mode):
+                self.kill()
+                return False
         try:
             self.client._iopub_channel.close()
         except Exception:
@@ -186,6 +211,7 @@ class SandboxedKernel:
         self.client._iopub_channel = None
         self.client.iopub_channel.start()
         time.sleep(0.05)  # let the new subscription reach the kernel before the next cell
+        return True
 
     def _interrupt(self):
         try:

@@ -13,7 +13,7 @@ Limits for the whole submission (the kernel, every child and the tmpfs pages the
 from a control group where the grader may make one (``cgroups``): memory, the number of
 processes and at most one CPU. Without one, the memory limit holds per process (address space)
 and the grader warns once, naming what is not enforced. Always: CPU seconds per process, file
-size and no core files as resource limits. ``python -m logreg_grader._launch`` is the small
+size and no core files as resource limits. ``_launch.py`` (run as a file) is the small
 launcher that applies them, joins the control group, and then becomes the sandbox (``_launch``).
 Without bubblewrap the kernel still gets its own folder, HOME and IPYTHONDIR and the limits,
 and the grader warns that a submission can then read the grader's files.
@@ -134,18 +134,6 @@ def _warn_once(limits, cgroup):
     )
 
 
-class _KernelWritable(type(Path())):
-    """A folder the grader makes for the kernel to write, owned by the sandbox's user.
-
-    Transitional: the probes still write their answers into ``Sandbox.out`` until the grader
-    reads them from the kernel's messages; then ``out`` and this class go."""
-
-    def mkdir(self, mode=0o777, parents=False, exist_ok=False):
-        super().mkdir(mode, parents, exist_ok)
-        if os.geteuid() == 0:
-            os.chown(self, NOBODY, NOBODY)
-
-
 class Sandbox:
     """A temporary folder and the command that starts a kernel (or a worker) inside the sandbox."""
 
@@ -154,9 +142,8 @@ class Sandbox:
         self.mode = mode or sandbox_mode()[0]
         self.root = Path(tempfile.mkdtemp(prefix="logreg-grade-"))
         self.home, self.work = self.root / "home", self.root / "work"
-        self.out = _KernelWritable(self.root / "out")  # transitional, see _KernelWritable
         self.sockets = self.root / "sockets"  # the kernel's IPC sockets; kernel.py makes it
-        for d in (self.home, self.work, self.out):
+        for d in (self.home, self.work):
             d.mkdir(mode=0o700)
         self.label = label
         self.privileged = os.geteuid() == 0
@@ -216,7 +203,9 @@ class Sandbox:
 
         Files of the sandbox's folder named in ``argv`` (a kernel's connection file) are bound
         read-only; the sockets folder, once it exists, is the one host folder bound writable."""
-        launcher = [sys.executable, "-m", "logreg_grader._launch"]
+        # The launcher runs as a file, not as ``-m logreg_grader._launch``: the package's
+        # __init__ imports nbformat and jupyter_client, a second of CPU for every sandbox.
+        launcher = [sys.executable, str(Path(__file__).with_name("_launch.py"))]
         launcher += [json.dumps(self._launch_limits()), "--"]
         if self.mode != "bwrap":
             return launcher + list(argv)
@@ -240,10 +229,9 @@ class Sandbox:
             if path.is_absolute() and path.parent == self.root and path.is_file():
                 self._give(path)
                 mounts.append(("--ro-bind", arg, arg))
-        for d in (self.sockets, self.out):
-            if d.is_dir():
-                self._give(d)
-                mounts.append(("--bind", str(d), str(d)))
+        if self.sockets.is_dir():
+            self._give(self.sockets)
+            mounts.append(("--bind", str(self.sockets), str(self.sockets)))
         wrap = ["bwrap", *_with_parents(mounts), "--chdir", str(self.work)]
         wrap += ["--die-with-parent", "--new-session", "--clearenv"]
         for key, value in self.environment().items():

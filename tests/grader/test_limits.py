@@ -211,9 +211,41 @@ print(json.dumps({{
         assert seen["uid"] == [65534, 65534, 65534] and seen["groups"] == [], seen
     # kernel.err and the other grader files are not even visible.
     assert "kernel.err" not in seen["grader_files"]
-    assert set(seen["grader_files"]) <= {"home", "work", "sockets", "connection.json", "out"}
+    assert set(seen["grader_files"]) <= {"home", "work", "sockets", "connection.json"}
     assert seen["write_sandbox_folder"] != "done" and seen["write_etc"] != "done"
     assert not (root / "planted").exists()
+
+
+def test_the_kernel_cannot_swap_its_sockets_once_the_grader_is_connected(kernel):
+    # ZeroMQ reconnects by path (and the grader re-subscribes to the output after a dropped
+    # message): a socket replaced by a link would lead the grader, as root, to a host socket.
+    sockets = kernel.sandbox.root / "sockets"
+    code = f"""
+import json, os
+folder = {str(sockets)!r}
+tried = {{}}
+for name in sorted(os.listdir(folder)):
+    path = os.path.join(folder, name)
+    try:
+        os.rename(path, path + ".moved")
+        tried[name] = "moved"
+    except OSError as exc:
+        tried[name] = type(exc).__name__
+try:
+    os.symlink("/run", os.path.join(folder, "planted"))
+    tried["planted"] = "made"
+except OSError as exc:
+    tried["planted"] = type(exc).__name__
+print(json.dumps(tried))
+"""
+    result, tried = kernel.run(code)
+    assert tried is not None, result
+    assert len(tried) >= 6, tried  # five sockets of the kernel, and the planted link
+    if os.geteuid() == 0:
+        assert set(tried.values()) == {"PermissionError"}, tried
+    # Whatever the kernel could do, the grader still talks to the kernel it started.
+    again, value = kernel.run("import json; print(json.dumps(6 * 7))")
+    assert value == 42, again
 
 
 @pytest.mark.parametrize("kernel", [Limits(memory_bytes=512 * MB)], indirect=True)
