@@ -262,3 +262,27 @@ def test_the_key_file_is_checked_before_grading(tmp_path):
                         str(tmp_path / "short.key"))  # fmt: skip
     assert done.returncode == 2 and "at least 16" in done.stderr, done.stderr
     assert "hunter2pw" not in done.stdout + done.stderr and "reference values" not in done.stdout
+
+
+def test_the_grader_runs_a_variant_with_its_seed_in_the_cell_and_the_probes():
+    original = load_assignments(SOURCE)["hw1_gradient"]
+    index = variant_cell(original.notebook)
+    variant = variant_assignment(original, 42)
+    assert variant.notebook.cells[index].source.endswith("\nVARIANT_SEED = 42")
+    assert original.notebook.cells[index].source.endswith("\nVARIANT_SEED = 0")  # not changed
+    probes = "\n".join(t.probe for t in variant.tests)
+    assert "VARIANT_SEED" not in probes and "default_rng([20261129, 42])" in probes
+    assert "VARIANT_SEED" in "\n".join(t.probe for t in original.tests)
+
+
+def test_the_variant_cell_is_one_code_cell_that_sets_the_seed_once():
+    nb = instructor("hw1_gradient")
+    index = variant_cell(nb)
+    nb.cells[index].source += "\nVARIANT_SEED = 1\n"
+    with pytest.raises(ValueError, match="VARIANT_SEED = <integer> on a line of its own, once"):
+        variant_cell(nb)
+    nb = instructor("hw1_gradient")
+    nb.cells[index + 1].metadata[GRADER_KEY] = {"variant": True}
+    with pytest.raises(ValueError, match="2 cells are marked"):
+        variant_cell(nb)
+    assert variant_cell(instructor("hw3_sympy")) is None
