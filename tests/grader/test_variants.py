@@ -11,7 +11,7 @@ import _homework
 import nbformat
 import numpy as np
 import pytest
-from _homework import SOURCE, all_solutions, grade_cli, instructor
+from _homework import ASSIGNMENTS, SOURCE, all_solutions, grade_cli, instructor
 
 from logreg_grader import load_assignments, student_edition
 from logreg_grader.editions import GRADER_KEY, nbgrader_meta
@@ -121,7 +121,7 @@ def test_each_student_gets_a_signed_variant_with_the_same_questions(released):
 
 def test_the_key_is_in_no_released_notebook(released):
     paths = sorted((released / "release").rglob("*.ipynb"))
-    assert len(paths) == 3 * len(STUDENTS)
+    assert len(paths) == len(ASSIGNMENTS) * len(STUDENTS)
     for path in paths:
         text = path.read_bytes()
         assert KEY not in text and KEY.decode().encode("unicode_escape") not in text, path
@@ -163,7 +163,7 @@ def test_the_roster_refuses_ids_it_would_merge(tmp_path):
 
 def test_release_without_a_roster_is_unchanged(tmp_path, released):
     done = _release(tmp_path / "plain")
-    assert done.returncode == 0 and done.stdout.count("wrote") == 3, done.stderr
+    assert done.returncode == 0 and done.stdout.count("wrote") == len(ASSIGNMENTS), done.stderr
     for path in sorted((tmp_path / "plain").iterdir()):
         nb = _read(path)
         assert nb == student_edition(instructor(path.stem)), path.name
