@@ -1,10 +1,11 @@
 """``python -m logreg_grader``: release the student edition, grade submissions, merge points.
 
     python -m logreg_grader release [--source DIR] [--dest DIR] [--instructor-html DIR]
+        [--roster FILE --seed TERM --key-file KEY]
     python -m logreg_grader grade --assignment NAME [--jobs N]
         [--json FILE] [--gradebook FILE] [--feedback DIR] [--written DIR]
         [--roster FILE | --student-pattern REGEX] [--timeout S] [--submission-timeout S]
-        [--reference-cache DIR] -- SUBMISSION.ipynb ...
+        [--reference-cache DIR] [--key-file KEY] -- SUBMISSION.ipynb ...
     python -m logreg_grader merge --gradebook FILE --written FILE --out FILE
 
 Put the submissions after ``--``: a file named like an option (``--gradebook=bob.ipynb``) is
@@ -32,6 +33,7 @@ from .reference_cache import cached_reference
 from .report import JsonLines, format_result, write_feedback, write_gradebook
 from .sandbox import Limits, sandbox_mode
 from .text import printable
+from .variants import read_key, variant_grader
 from .written import MergeError, merge_written, write_written
 
 __all__ = ["main"]
@@ -48,6 +50,15 @@ def _parser():
     rel.add_argument("--source", default="book/homework", help="the instructor's notebooks")
     rel.add_argument("--dest", default="_build/homework/student")
     rel.add_argument("--instructor-html", help="also write the solutions as HTML into this folder")
+    rel.add_argument(
+        "--roster",
+        help="CSV with a column 'student': write DEST/<student>/<name>.ipynb for each student, a "
+        "signed variant where the notebook has a variant cell (needs --seed and --key-file)",
+    )
+    rel.add_argument("--seed", metavar="TERM", help="the term, e.g. 2027-spring (new seeds)")
+    rel.add_argument(
+        "--key-file", help="the course's secret key (never in a notebook; keep it for grading)"
+    )
     gr = sub.add_parser("grade", help="grade submissions")
     gr.add_argument("submissions", nargs="+")
     gr.add_argument(
@@ -77,6 +88,11 @@ def _parser():
         "--reference-cache",
         help="keep the instructor's reference values in this folder and reuse them while the "
         "notebook and the code are unchanged (a folder students cannot write to)",
+    )
+    gr.add_argument(
+        "--key-file",
+        help="the key the notebooks were released with: verify each per-student variant and "
+        "grade it against its own reference",
     )
     mg = sub.add_parser("merge", help="add the hand-graded written points to a gradebook")
     mg.add_argument("--gradebook", required=True, help="the CSV that grade wrote")
@@ -153,6 +169,15 @@ def _grade(args):
         mode=_sandbox(args.sandbox),
     )
     assignment = assignments[args.assignment]
+    # Per-student variants (variants.py): each submission's signed seed is verified against the
+    # student it is assigned to, and graded against the reference of its own variant.
+    try:
+        grade = variant_grader(
+            args.key_file, lambda path: ids[str(Path(path))], options, args.reference_cache,
+            grade_submission,
+        )  # fmt: skip
+    except ValueError as exc:
+        return _usage(exc)
     start = time.monotonic()
     try:
         if args.reference_cache:
@@ -174,7 +199,7 @@ def _grade(args):
     json_lines = JsonLines(args.json) if args.json else None
 
     def grade_one(path):
-        return grade_submission(path, assignments, lambda a: reference, options, args.assignment)
+        return grade(path, assignments, lambda a: reference, options, args.assignment)
 
     def on_result(result):
         result["student"] = ids[result["submission"]]
@@ -256,12 +281,7 @@ def _merge(args):
 def main(argv=None):
     args = _parser().parse_args(argv)
     if args.command == "release":
-        for path in release(args.source, args.dest):
-            print(f"wrote {path}")
-        if args.instructor_html:
-            for path in instructor_html(args.source, args.instructor_html):
-                print(f"wrote {path}")
-        return 0
+        return _release(args)
     if args.command == "merge":
         return _merge(args)
     try:
@@ -270,6 +290,33 @@ def main(argv=None):
         stop_sandboxes(lambda: True)
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _release(args):
+    options = {"--roster": args.roster, "--seed": args.seed, "--key-file": args.key_file}
+    given = [name for name, value in options.items() if value]
+    if given and len(given) < 3:
+        print(
+            "error: a release per student needs --roster, --seed and --key-file together; "
+            f"received only {', '.join(given)}",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        if args.roster:
+            paths = release(args.source, args.dest, args.roster, args.seed, read_key(args.key_file))
+            students = {p.parent for p in paths}
+            print(f"wrote {len(paths)} notebooks for {len(students)} students into {args.dest}")
+        else:
+            for path in release(args.source, args.dest):
+                print(f"wrote {path}")
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.instructor_html:
+        for path in instructor_html(args.source, args.instructor_html):
+            print(f"wrote {path}")
+    return 0
 
 
 def _peak_memory_mb():

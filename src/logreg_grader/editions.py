@@ -114,8 +114,17 @@ def student_edition(nb):
     return student
 
 
-def release(source_dir, dest_dir):
-    """Write the student edition of every notebook in ``source_dir``; returns the paths."""
+def release(source_dir, dest_dir, roster=None, term=None, key=None):
+    """Write the student edition of every notebook in ``source_dir``; returns the paths.
+
+    With a ``roster`` (a CSV with a column ``student``), a ``term`` and the instructor's ``key``
+    (bytes), write one edition per student instead, each a signed variant (``variants``)."""
+    if roster is not None:
+        from .variants import release_variants  # it builds on this module
+
+        if term is None or key is None:
+            raise ValueError("a release per student needs a term and a key besides the roster")
+        return release_variants(source_dir, dest_dir, roster, term, key)
     source_dir, dest_dir = Path(source_dir), Path(dest_dir)
     notebooks = sorted(source_dir.glob("*.ipynb"))
     if not notebooks:

@@ -143,7 +143,7 @@ def secret_lines():
             blocks += [m.group(0) for m in HIDDEN.finditer(cell.source)]
             if is_written(cell):
                 blocks.append(cell.source)
-            if GRADER_KEY in cell.metadata:
+            if "probe" in cell.metadata.get(GRADER_KEY, {}):  # not the variant cell's marker
                 blocks.append(cell.metadata[GRADER_KEY]["probe"])
             for block in blocks:
                 lines |= {

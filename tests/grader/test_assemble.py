@@ -38,13 +38,15 @@ def test_tests_are_the_instructors_and_set_up_cells_the_students():
         if cell.get("id") == "c001":
             cell.source += "from logreg import log_softmax  # a student who added an import\n"
     nb.cells.insert(3, nbformat.v4.new_code_cell("helper = 1"))
+    position = 1 + next(i for i, c in enumerate(nb.cells) if c.get("id") == "c001")
     result = assemble(HW1, nb)
     sources = [s.source for s in result.steps]
     assert "helper = 1" in sources  # the student's own cell runs
     assert not any("emptied the check" in s for s in sources)  # the instructor's checks run
     assert any("added an import" in s for s in sources)  # the student's set-up cell runs
-    assert "your set-up cell 5 differs from the one handed out; it ran as you wrote it" in (
-        result.notes
+    assert (
+        f"your set-up cell {position} differs from the one handed out; it ran as you wrote it"
+        in (result.notes)
     )
     tests = [s for s in result.steps if s.kind == "test"]
     assert [t.test.grade_id for t in tests] == ["hw1_q1a", "hw1_q1b", "hw1_q1c", "hw1_q2", "hw1_q3"]
@@ -68,7 +70,8 @@ def test_a_deleted_set_up_cell_runs_the_handed_out_copy_with_a_note():
     result = assemble(HW1, nb)
     symbols = next(c for c in HW1.notebook.cells if c.get("id") == "c004")
     assert symbols.source in [s.source for s in result.steps]
-    assert any("handed-out set-up cell 6 was not found" in n for n in result.notes)
+    position = 1 + HW1.notebook.cells.index(symbols)
+    assert any(f"handed-out set-up cell {position} was not found" in n for n in result.notes)
 
 
 def test_a_variant_cell_always_runs_the_instructors_copy():
@@ -114,7 +117,7 @@ def test_a_missing_answer_runs_no_stub_and_says_the_students_cells_ran():
     nb.cells[i] = nbformat.v4.new_code_cell("def numerical_gradient(f, x, h=1e-6):\n    return x\n")
     result = assemble(HW1, nb)
     assert result.missing == {"hw1_q3_answer"}
-    assert "your cell 15" in [s.label for s in result.steps]
+    assert f"your cell {i + 1}" in [s.label for s in result.steps]
     assert not any("NotImplementedError" in s.source for s in result.steps[-3:])
     (note,) = [n for n in result.notes if "hw1_q3_answer" in n]
     assert "your own cells ran" in note and "missing" not in note
@@ -124,11 +127,16 @@ def test_without_cell_ids_set_up_cells_pair_by_position():
     nb = _student()
     for cell in nb.cells:
         cell.pop("id", None)
-    nb.cells[3].source += "from logreg import log_softmax\n"  # the import cell, edited
-    nb.cells.insert(4, nbformat.v4.new_code_cell("helper = 1"))  # and a helper after it
+    k = next(i for i, c in enumerate(HW1.notebook.cells) if c.get("id") == "c001")
+    nb.cells[k].source += "from logreg import log_softmax\n"  # the import cell, edited
+    nb.cells.insert(k + 1, nbformat.v4.new_code_cell("helper = 1"))  # and a helper after it
     result = assemble(HW1, nb)
     sources = [s.source for s in result.steps]
-    assert sources[:4] == [nb.cells[2].source, nb.cells[3].source, "helper = 1", nb.cells[6].source]
+    # the set-up cells up to the import cell, the helper, then the symbols cell (after a heading)
+    assert sources[: k + 1] == [c.source for c in nb.cells[2 : k + 1]] + [
+        "helper = 1",
+        nb.cells[k + 3].source,
+    ]
     assert not any("not found" in n for n in result.notes)
     # nbgrader's header cell above everything: an extra cell, run first, and no note about it.
     nb.cells.insert(0, nbformat.v4.new_code_cell('NAME = ""\nCOLLABORATORS = ""'))

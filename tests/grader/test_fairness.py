@@ -12,7 +12,7 @@ import json
 
 import nbformat
 import pytest
-from _homework import all_solutions, grade_cli, submission
+from _homework import all_solutions, grade_cli, instructor, submission
 
 from logreg_grader.editions import nbgrader_meta
 
@@ -131,7 +131,11 @@ def _notes(result):
 def test_an_import_added_to_the_set_up_cell_is_kept(graded):
     result = graded["import.ipynb"]
     _full_marks(result)
-    assert "set-up cell 4 differs from the one handed out; it ran as you wrote it" in _notes(result)
+    position = 1 + next(i for i, c in enumerate(instructor("hw1_gradient").cells) if c.id == "c001")
+    assert (
+        f"set-up cell {position} differs from the one handed out; it ran as you wrote it"
+        in _notes(result)
+    )
 
 
 def test_a_split_answer_cell_runs_both_halves(graded):
