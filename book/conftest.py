@@ -3,16 +3,17 @@
 A page shows the run its seeds give, and the website is built from exactly that run. A sentence
 about how a method behaves has to hold on other draws as well, so `make test` executes every
 page in nbval with each literal seed in its code (``random_state=0``, ``seed=15``,
-``default_rng(3)``, ``RandomState(3)``, ``np.random.seed(3)``) shifted by ``--seed-offset``. The
-notebooks themselves keep the seeds a reader sees; only the source sent to nbval's kernel
-changes. ``make robustness`` runs the pages under several offsets (tools/robustness.py).
+``default_rng(3)``, ``RandomState(3)``, ``np.random.seed(3)``, a homework's ``VARIANT_SEED = 0``)
+shifted by ``--seed-offset``. The notebooks themselves keep the seeds a reader sees; only the
+source sent to nbval's kernel changes. ``make robustness`` runs the pages under several offsets
+(tools/robustness.py).
 """
 
 import re
 
 # A literal integer seed: a keyword argument, or the first positional argument of a generator.
 SEED = re.compile(
-    r"(?P<head>\b(?:random_state|seed)\s*=\s*|\bdefault_rng\(\s*|\bRandomState\(\s*"
+    r"(?P<head>\b(?:random_state|seed|VARIANT_SEED)\s*=\s*|\bdefault_rng\(\s*|\bRandomState\(\s*"
     r"|\bnp\.random\.seed\(\s*)(?P<value>\d+)\b(?!\s*\.)"
 )
 
