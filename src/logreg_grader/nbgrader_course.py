@@ -109,10 +109,15 @@ def main(argv=None):
         "--python", default=sys.executable, help="the Python of the kernels (it must have logreg)"
     )
     args = parser.parse_args(argv)
-    jupyter_path = write_course(args.course, args.source, args.python)
+    try:
+        jupyter_path = write_course(args.course, args.source, args.python)
+    except (FileNotFoundError, ValueError) as exc:  # no notebooks, a duplicated grade id
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(f"wrote {Path(args.course).resolve()}; run nbgrader there with")
     print(f"export JUPYTER_PATH={jupyter_path}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -204,6 +204,7 @@ def test_a_duplicated_grade_id_is_refused_by_nbgrader_validate_and_by_the_course
     assert done.returncode != 0 and not (tmp_path / "c" / "source").exists()
     cells = f"cells {i + 1}, {i + 2}"
     assert f"hw1_gradient.ipynb: the grade id 'hw1_q2_answer' is on {cells}" in done.stderr
+    assert "Traceback" not in done.stderr and done.returncode == 2, done.stderr
 
 
 def test_one_duplicated_grade_id_stops_nbgraders_autograde_for_the_class(course):
