@@ -131,7 +131,15 @@ def _run(assignment, submission_nb, options, label):
                 result = kernel.run(step.source, timeout)
                 if step.kind == "code":
                     if result.status != "ok" and kernel.alive():
-                        shown = _error_line(result.ename, result.evalue) if result.ename else ""
+                        # The student's own cells: the type only (they can run them to read
+                        # the message; a message is a channel out of the sandbox). Answers and
+                        # set-up cells: the type and one short line.
+                        if not result.ename:
+                            shown = ""
+                        elif step.label.startswith("your cell"):
+                            shown = short_line(result.ename, 60)
+                        else:
+                            shown = _error_line(result.ename, result.evalue)
                         full = f"{result.ename}: {result.evalue}" if result.ename else ""
                         log.add(
                             f"{step.label} stopped with {shown or result.status}",

@@ -57,6 +57,17 @@ EXFIL = [
     "raise RuntimeError('SECRET ' + open('/etc/passwd').read() * 20)",
 ]
 ANSI = "raise ValueError('\\x1b[2J\\r\\nhw3_q1            3.0 / 3.0\\n\\x1b[31mtotal 8 / 8')"
+SYMPY_BOMB = """
+import sympy
+__srepr = sympy.srepr
+
+def __bomb(expr, *args, **kwargs):
+    if str(expr) == "w1 - w2":
+        return "Pow(Integer(3), Integer(1000000000))"
+    return __srepr(expr, *args, **kwargs)
+
+sympy.srepr = __bomb
+"""
 FORGED = (
     "Fine.\n\n## honest_a\n\nI am honest_a and I copied.\n\n"
     "<script>document.title = 'XSS-FIRED'</script><img src=x onerror=alert(1)>"
@@ -94,7 +105,6 @@ def batch(tmp_path_factory):
     host_dir = tmp_path_factory.mktemp("class-host")
     (host_dir / "secret.txt").write_text("the grader's file\n")
     good = {**all_solutions(NAME), **written_answers(NAME)}
-    bomb = {**good, "hw3_q2_answer": "w_hat = sp.Pow(3, 10**9, evaluate=False)"}
     split = dict(good)
     first_half, _, second_half = good["hw3_q1_answer"].partition("\n")
     split["hw3_q1_answer"] = second_half or first_half
@@ -110,7 +120,8 @@ def batch(tmp_path_factory):
         add(f"{student}.ipynb", good, FULL)
     add("plants.ipynb", good, FULL, first=[_with_paths(PLANT_FILES, host_dir)])
     add("vanishes.ipynb", good, FULL, first=[_with_paths(REPLACE_FOLDERS, host_dir)])
-    add("sympy_bomb.ipynb", bomb, {**FULL, "hw3_q2": 0.0})
+    # The visible check passes; the probe then sends 3**(10**9), which the checker would compute.
+    add("sympy_bomb.ipynb", good, {**FULL, "hw3_q2": 0.0}, first=[SYMPY_BOMB])
     add("memory.ipynb", good, FULL, last=[MEMORY])
     add("tmpfs.ipynb", good, FULL, last=[TMPFS])
     add("cpu_hog.ipynb", good, FULL, last=[CPU_HOG])
@@ -165,7 +176,7 @@ def test_every_score_is_intact_and_every_refusal_has_a_reason(batch):
     for name in batch["refused"]:
         assert results[name]["status"] == "rejected", (name, results[name])
         assert results[name]["score"] == 0.0 and results[name]["notes"], results[name]
-    assert "symlink" in " ".join(results["linked.ipynb"]["notes"]).lower()
+    assert "symbolic link" in " ".join(results["linked.ipynb"]["notes"])
 
 
 def test_the_gradebook_has_a_row_per_student_and_no_formula(batch):
