@@ -15,7 +15,7 @@ from _homework import ASSIGNMENTS, SOURCE, all_solutions, grade_cli, instructor
 
 from logreg_grader import load_assignments, student_edition
 from logreg_grader.editions import GRADER_KEY, nbgrader_meta
-from logreg_grader.probes import load_values
+from logreg_grader.probes import decode
 from logreg_grader.reference_cache import reference_key
 from logreg_grader.variants import (
     derive_seed,
@@ -79,8 +79,12 @@ def _by_student(tmp_path, name):
 def _reference(name, seed):
     """The reference values of a variant, as the grader stored them in the tests' shared cache."""
     assignment = variant_assignment(load_assignments(SOURCE)[name], seed)
-    folder = _homework.REFERENCE_CACHE / reference_key(assignment)
-    return {t.grade_id: load_values(folder / t.grade_id) for t in assignment.tests}
+    stored = _homework.REFERENCE_CACHE / f"{reference_key(assignment)}.json"
+    payloads = json.loads(stored.read_text())  # the values as the probes sent them
+    return {
+        t.grade_id: {name: decode(text) for name, text in payloads[t.grade_id].items()}
+        for t in assignment.tests
+    }
 
 
 def test_seeds_depend_on_key_term_assignment_and_student():
