@@ -80,12 +80,20 @@ def _start(kernel, sandbox, options):
         kernel.start()
     except Exception as exc:
         mb = options.limits.memory_bytes >> 20
+        errors = kernel.startup_errors().strip()
+        # Name --memory only when memory is what stopped it: the memory limit killed a process,
+        # or the kernel's own error output says so.
+        memory = getattr(sandbox, "memory_kills", lambda: 0)() > 0 or "MemoryError" in errors
+        hint = (
+            f" The kernel ran out of memory: raise --memory (now --memory {mb}, e.g. "
+            f"--memory {max(2 * mb, 1024)})"
+            if memory
+            else ""
+        )
         raise GraderError(
-            f"could not start a kernel ({sandbox.mode}) with a memory limit of {mb} MB per "
-            f"process: {type(exc).__name__}: {printable(exc, 500)}; its error output: "
-            f"{printable(kernel.startup_errors().strip(), 2000) or '(none)'}. A kernel that "
-            f"dies at start usually needs more memory: raise --memory (now --memory {mb}, "
-            f"e.g. --memory {max(2 * mb, 1024)})"
+            f"could not start a kernel ({sandbox.mode}) with a memory limit of {mb} MB: "
+            f"{type(exc).__name__}: {printable(exc, 500)}; its error output: "
+            f"{printable(errors, 2000) or '(none)'}.{hint}"
         ) from None
 
 

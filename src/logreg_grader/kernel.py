@@ -59,7 +59,7 @@ class SandboxedKernel:
 
     def __init__(self, sandbox, python, startup_timeout=60.0):
         self.sandbox = sandbox
-        sockets = sandbox.root / "sockets"
+        sockets = sandbox.sockets
         sockets.mkdir(mode=0o700)
         self.manager = _SandboxKernelManager(
             transport="ipc",
@@ -101,7 +101,7 @@ class SandboxedKernel:
         0755): the kernel can no longer swap a socket for a link to a host socket, which ZeroMQ,
         reconnecting by path as root, would follow. (A grader that is not root shares its user
         with the sandbox; ``_reconnect_iopub`` still checks the path before it reconnects.)"""
-        sockets = self.sandbox.root / "sockets"
+        sockets = self.sandbox.sockets
         if os.geteuid() == 0 and sockets.is_dir():
             os.chown(sockets, 0, 0)
             os.chmod(sockets, 0o755)

@@ -41,6 +41,10 @@ SYSTEM_DIRS = ["/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "
 # space: numpy and OpenBLAS reserve far more than they use, and a tight per-process limit
 # stopped every kernel at --memory 512 (review, stumble 8). A 20 GB allocation still fails.
 GENEROUS_ADDRESS_SPACE = 4 << 30
+# A Unix socket's path holds at most 107 bytes, and the kernel's sockets are named
+# "<folder>/kernel-<port>". A sockets folder under a long TMPDIR (a deep checkout's test folder)
+# moves to a short one of its own in /tmp.
+SOCKET_FOLDER_CHARS = 90
 
 # Every sandbox not yet cleaned up, so that an interrupted grader (Ctrl-C) can end them all and
 # leave no student notebook behind in the temporary folder.
@@ -142,7 +146,12 @@ class Sandbox:
         self.mode = mode or sandbox_mode()[0]
         self.root = Path(tempfile.mkdtemp(prefix="logreg-grade-"))
         self.home, self.work = self.root / "home", self.root / "work"
-        self.sockets = self.root / "sockets"  # the kernel's IPC sockets; kernel.py makes it
+        # The kernel's IPC sockets; kernel.py makes the folder.
+        self.sockets = self.root / "sockets"
+        self._short = None
+        if len(str(self.sockets)) > SOCKET_FOLDER_CHARS:
+            self._short = Path(tempfile.mkdtemp(prefix="logreg-sock-", dir="/tmp"))
+            self.sockets = self._short / "sockets"
         for d in (self.home, self.work):
             d.mkdir(mode=0o700)
         self.label = label
@@ -283,6 +292,8 @@ class Sandbox:
         if self.cgroup is not None:
             self.cgroup.remove()
         shutil.rmtree(self.root, ignore_errors=True)
+        if self._short is not None:
+            shutil.rmtree(self._short, ignore_errors=True)
         with _LIVE_LOCK:
             _LIVE.discard(self)
 

@@ -248,6 +248,24 @@ print(json.dumps(tried))
     assert value == 42, again
 
 
+def test_a_kernel_starts_under_a_temporary_folder_too_deep_for_a_socket_path(tmp_path, monkeypatch):
+    # A Unix socket's path holds 107 bytes; a deep TMPDIR (a test folder, a home on a network
+    # share) once made every kernel fail with "File name too long".
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    monkeypatch.setattr(sandbox.tempfile, "tempdir", str(deep))
+    started = _Kernel(Limits(memory_bytes=1024 * MB))
+    try:
+        assert started.sandbox.root.is_relative_to(deep)
+        assert len(str(started.sandbox.sockets)) <= sandbox.SOCKET_FOLDER_CHARS
+        result, value = started.run("import json; print(json.dumps(6 * 7))")
+        assert value == 42, result
+        short = started.sandbox.sockets.parent
+    finally:
+        started.close()
+    assert not short.exists() and not started.sandbox.root.exists()
+
+
 @pytest.mark.parametrize("kernel", [Limits(memory_bytes=512 * MB)], indirect=True)
 def test_a_kernel_starts_and_computes_at_512_mb(kernel):
     result, seen = kernel.run(
