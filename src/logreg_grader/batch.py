@@ -8,6 +8,7 @@ results that were complete before the interrupt. Results a worker produces after
 (from a killed kernel) are not kept: those submissions are "not graded: interrupted".
 """
 
+import os
 import signal
 import threading
 import time
@@ -19,6 +20,21 @@ __all__ = ["INTERRUPTED", "run_batch", "stop_sandboxes"]
 
 INTERRUPTED = "not graded: interrupted"
 GRACE = 5.0  # seconds the workers get to notice that their sandboxes are gone
+# Seconds after Ctrl-C at which the process ends whatever it still waits for: an instructor's
+# Ctrl-C must never be the start of a wait of its own (cleanup blocked by the machine, a thread
+# that no kill reaches). The outputs are written well before it.
+WATCHDOG = 60.0
+
+
+def _watchdog(seconds):
+    def end():
+        os.write(2, b"interrupted: cleanup took too long; exiting now\n")
+        os._exit(130)
+
+    timer = threading.Timer(seconds, end)
+    timer.daemon = True
+    timer.start()
+    return timer
 
 
 def stop_sandboxes(threads_done, grace=GRACE):
@@ -50,6 +66,7 @@ def run_batch(paths, grade_one, jobs, on_result):
         # A second Ctrl-C during the few seconds of cleanup would leave sandboxes and a
         # half-written gradebook: it is ignored until the outputs are written.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _watchdog(WATCHDOG)
         pool.shutdown(wait=False, cancel_futures=True)
         workers = [t for t in threading.enumerate() if t.name.startswith("grade")]
         ended = stop_sandboxes(lambda: not any(t.is_alive() for t in workers))

@@ -18,8 +18,10 @@ the machine, 2 for a usage error (duplicate student ids included) and 130 when i
 """
 
 import argparse
+import faulthandler
 import os
 import resource
+import signal
 import sys
 import time
 from pathlib import Path
@@ -279,6 +281,8 @@ def _merge(args):
 
 
 def main(argv=None):
+    # `kill -USR1 <pid>` prints where every thread of a grader waits (a batch that seems stuck).
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     args = _parser().parse_args(argv)
     if args.command == "release":
         return _release(args)

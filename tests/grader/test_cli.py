@@ -238,7 +238,14 @@ def test_ctrl_c_writes_what_was_graded_kills_the_sandboxes_and_exits_130(tmp_pat
         assert _processes_mentioning(str(scratch)), "the slow submission's kernel is not running"
         grader.send_signal(signal.SIGINT)
         sent = time.monotonic()
-        code = grader.wait(timeout=120)  # the slow cell alone would take 900 s
+        try:
+            code = grader.wait(timeout=120)  # the slow cell alone would take 900 s
+        except subprocess.TimeoutExpired:
+            grader.send_signal(signal.SIGUSR1)  # faulthandler: where each thread waits
+            time.sleep(3)
+            out.flush()
+            stuck = (tmp_path / "out.txt").read_text()[-6000:]
+            raise AssertionError(f"no exit 120 s after SIGINT:\n{stuck}") from None
         print(f"exited {time.monotonic() - sent:.1f} s after SIGINT")
     finally:
         if grader.poll() is None:
