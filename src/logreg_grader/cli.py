@@ -288,6 +288,10 @@ def main(argv=None):
         return _release(args)
     if args.command == "merge":
         return _merge(args)
+    # A command started in the background by a shell without job control (make's lanes, `cmd &`
+    # in a script) inherits SIGINT ignored, and Python then never raises KeyboardInterrupt: the
+    # instructor's Ctrl-C or `kill -INT` would do nothing. Grading always stops on SIGINT.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         return _grade(args)
     except KeyboardInterrupt:  # before or after the batch: nothing of a submission is lost

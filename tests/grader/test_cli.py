@@ -226,6 +226,8 @@ def test_ctrl_c_writes_what_was_graded_kills_the_sandboxes_and_exits_130(tmp_pat
     grader = subprocess.Popen(
         [*command, "--", str(fast), str(slow)], stdout=out, stderr=subprocess.STDOUT,
         cwd=tmp_path, env=dict(os.environ, TMPDIR=str(scratch)),
+        # As a shell's background job (or make's lanes) starts it: with SIGINT ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 600
@@ -250,6 +252,7 @@ def test_ctrl_c_writes_what_was_graded_kills_the_sandboxes_and_exits_130(tmp_pat
     finally:
         if grader.poll() is None:
             grader.kill()
+            grader.wait()
         out.close()
     report = (tmp_path / "out.txt").read_text()
     assert code == 130, report
