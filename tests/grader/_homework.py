@@ -152,3 +152,17 @@ def secret_lines():
                     if len(ln.strip()) > 12 and ln.strip() not in visible
                 }
     return lines
+
+
+def processes_with(text):
+    """The ids of the machine's processes (this one aside) whose command line holds ``text``:
+    what a test looks for to see that nothing a submission started outlived grading."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if text.encode() in (entry / "cmdline").read_bytes():
+                    found.append(entry.name)
+            except OSError:
+                continue
+    return found

@@ -19,7 +19,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from _homework import ROOT, SOURCE, all_solutions, points, submission, written_answers
+from _homework import (
+    ROOT,
+    SOURCE,
+    all_solutions,
+    points,
+    processes_with,
+    submission,
+    written_answers,
+)
 from markdown_it import MarkdownIt
 from test_trust_boundary import PLANT_FILES, REPLACE_FOLDERS, _with_paths
 
@@ -83,18 +91,6 @@ def _append(path, sources):
         )  # fmt: skip
     path.write_text(json.dumps(nb))
     return path
-
-
-def _hogs():
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if MARKER.encode() in (entry / "cmdline").read_bytes():
-                    found.append(entry.name)
-            except OSError:
-                continue
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -228,7 +224,7 @@ def test_written_answers_sit_under_headings_the_grader_wrote(batch):
 
 
 def test_nothing_is_left_running_or_on_disk(batch):
-    assert not _hogs()
+    assert not processes_with(MARKER)
     assert not list(batch["tmp"].iterdir()), list(batch["tmp"].iterdir())
     assert sorted(p.name for p in batch["host"].iterdir()) == ["secret.txt"]
     assert (batch["subs"] / "honest_a.ipynb").read_bytes() == (

@@ -10,11 +10,18 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import _homework
 import nbformat
-from _homework import ASSIGNMENTS, SOURCE, all_solutions, grade_cli, instructor, submission
+from _homework import (
+    ASSIGNMENTS,
+    SOURCE,
+    all_solutions,
+    grade_cli,
+    instructor,
+    processes_with,
+    submission,
+)
 
 from logreg_grader.report import write_gradebook
 from logreg_grader.written import write_written
@@ -196,18 +203,6 @@ def _graded(student, score, assignment):
     }
 
 
-def _processes_mentioning(text):
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and int(entry.name) != os.getpid():
-            try:
-                if text.encode() in (entry / "cmdline").read_bytes():
-                    found.append(entry.name)
-            except OSError:
-                continue
-    return found
-
-
 def test_ctrl_c_writes_what_was_graded_kills_the_sandboxes_and_exits_130(tmp_path):
     good = all_solutions("hw3_sympy")
     fast = submission(tmp_path, "fast.ipynb", "hw3_sympy", good)
@@ -237,7 +232,7 @@ def test_ctrl_c_writes_what_was_graded_kills_the_sandboxes_and_exits_130(tmp_pat
             time.sleep(0.5)
         # The slow one is still running (its record, if any, says why it is not).
         assert "slow.ipynb" not in jsonl.read_text(), jsonl.read_text()
-        assert _processes_mentioning(str(scratch)), "the slow submission's kernel is not running"
+        assert processes_with(str(scratch)), "the slow submission's kernel is not running"
         grader.send_signal(signal.SIGINT)
         sent = time.monotonic()
         try:
@@ -268,4 +263,4 @@ def test_ctrl_c_writes_what_was_graded_kills_the_sandboxes_and_exits_130(tmp_pat
     records = [json.loads(line) for line in jsonl.read_text().splitlines()]
     assert [r["status"] for r in records] == ["graded", "not graded: interrupted"]
     assert list(scratch.iterdir()) == []  # no sandbox folder, no student notebook left
-    assert _processes_mentioning(str(scratch)) == []  # no kernel left
+    assert processes_with(str(scratch)) == []  # no kernel left

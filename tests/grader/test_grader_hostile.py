@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from _homework import ROOT, SOURCE, all_solutions, grade_cli, points, submission
+from _homework import ROOT, SOURCE, all_solutions, grade_cli, points, processes_with, submission
 
 from logreg_grader.sandbox import sandbox_mode
 
@@ -40,18 +40,6 @@ def _tree(folder):
     """The files under ``folder`` with their digests (the grader's own process may create the
     empty IPython folder there, as any IPython program does; no submission may add a file)."""
     return {str(Path(p).relative_to(folder)): h for p, h in _digest(folder.rglob("*")).items()}
-
-
-def _processes_with(marker):
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if marker.encode() in (entry / "cmdline").read_bytes():
-                    found.append(entry.name)
-            except OSError:
-                continue
-    return found
 
 
 def hw1_batch(folder):
@@ -329,7 +317,7 @@ def hw1_results(tmp_path_factory):
         "results": results,
         "changed": {p for p, h in before.items() if _digest([Path(p)]).get(p) != h},
         "home_listing": (home_listing, _tree(GRADER_HOME)),
-        "leftover": _processes_with(MARKER),
+        "leftover": processes_with(MARKER),
     }
 
 

@@ -9,6 +9,7 @@ the cgroup v1 (or v2) controllers are there to use.
 
 import json
 import os
+import pwd
 import subprocess
 import sys
 import time
@@ -186,6 +187,7 @@ def test_the_kernel_is_an_unprivileged_user_who_reaches_no_grader_file(kernel):
     root = kernel.sandbox.root
     code = f"""
 import json, os
+ROOT_HOME = {pwd.getpwuid(0).pw_dir!r}
 def attempt(action):
     try:
         action()
@@ -195,7 +197,7 @@ def attempt(action):
 print(json.dumps({{
     "uid": [os.getuid(), os.geteuid(), os.getgid()], "groups": os.getgroups(),
     "shadow": attempt(lambda: open("/etc/shadow").read()),
-    "root_home": os.listdir("/root") if os.path.isdir("/root") else [],
+    "root_home": os.listdir(ROOT_HOME) if os.path.isdir(ROOT_HOME) else [],
     "grader_files": sorted(os.listdir({str(root)!r})),
     "write_sandbox_folder": attempt(lambda: open({str(root / "planted")!r}, "w").close()),
     "write_etc": attempt(lambda: open("/etc/planted", "w").close()),
@@ -204,8 +206,11 @@ print(json.dumps({{
     result, seen = kernel.run(code)
     assert seen is not None, result
     assert seen["shadow"] == "PermissionError"
-    # Root's home holds at most the folders above a bound interpreter (/root/.pyenv).
-    bound = {Path(d).parts[2] for d in _python_dirs() if Path(d).is_relative_to("/root")}
+    # Root's home holds at most the folders above a bound interpreter (e.g. a pyenv there).
+    home = Path(pwd.getpwuid(0).pw_dir)
+    bound = {
+        Path(d).relative_to(home).parts[0] for d in _python_dirs() if Path(d).is_relative_to(home)
+    }
     assert set(seen["root_home"]) <= bound, seen["root_home"]
     if os.geteuid() == 0:  # a root grader's sandbox is the host's nobody, not a mapped root
         assert seen["uid"] == [65534, 65534, 65534] and seen["groups"] == [], seen
