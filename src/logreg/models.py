@@ -4,7 +4,10 @@ Both inherit scikit-learn's ``BaseEstimator`` and ``ClassifierMixin`` and pass i
 ``parametrize_with_checks`` (tests/library/test_sklearn_compat.py): the constructor only stores its
 keyword arguments, ``fit`` validates (``validate_data``: dense or CSR sparse X, float32 kept
 float32, feature names remembered and checked), learned attributes end in ``_``, labels may be
-any values, and ``predict_proba`` columns follow ``classes_``. They work inside Pipeline,
+any values, and ``predict_proba`` columns follow ``classes_``. As in scikit-learn, ``coef_`` and
+``intercept_`` have the dtype of the training X (float32 or float64; the solvers work in float64
+either way), so do the outputs of ``decision_function`` and ``predict_proba`` for X of that
+dtype, and ``n_iter_`` is an int32 array of shape (1,).  They work inside Pipeline,
 GridSearchCV, cross_val_score, CalibratedClassifierCV, OneVsRestClassifier and the rest.
 
 The objective (``logreg.objective``) is, exactly,
@@ -16,17 +19,13 @@ intercepts never penalized, so ``alpha`` is scikit-learn's ``1 / (C * sum_j s_j)
 live in ``logreg.solvers``, one module each.
 """
 
-import numbers
-import warnings
-
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
+from . import _fitting
 from ._validation import count_classes as _count
-from ._validation import real_param as _real
 from ._validation import seed_for_generator as _seed
 from ._validation import show_values as _show
 from .exceptions import ConvergenceWarning, DivergenceError, NotFittedError, SeparationWarning
@@ -85,33 +84,6 @@ class _LinearClassifier(ClassifierMixin, BaseEstimator):
 
     # -- fitting -------------------------------------------------------------
 
-    def _check_params(self):
-        if self.solver not in SOLVERS:
-            raise ValueError(
-                f"solver must be one of {', '.join(repr(s) for s in SOLVERS)}; "
-                f"received {self.solver!r}"
-            )
-        if not (isinstance(self.lr, str) and self.lr == "auto"):
-            lr = _real(self.lr, "lr", "'auto' or a real number > 0")
-            if not lr > 0:
-                raise ValueError(f"lr must be 'auto' or a finite number > 0; received {self.lr!r}")
-        alpha = _real(self.alpha, "alpha", "a real number >= 0")
-        if alpha < 0:
-            raise ValueError(f"alpha must be a finite number >= 0; received {self.alpha!r}")
-        tol = _real(self.tol, "tol", "a real number >= 0")
-        if tol < 0:
-            raise ValueError(f"tol must be a finite number >= 0; received {self.tol!r}")
-        for name in ("max_iter", "batch_size"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-                raise ValueError(f"{name} must be an int >= 1; received {value!r}")
-        for name in ("fit_intercept", "warm_start"):
-            if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise TypeError(f"{name} must be True or False; received {getattr(self, name)!r}")
-        if self.callback is not None and not callable(self.callback):
-            raise TypeError(f"callback must be callable or None; received {self.callback!r}")
-        return alpha, tol
-
     def fit(self, X, y, sample_weight=None):
         """Fit the model to ``X`` (n_samples, n_features) and labels ``y`` (n_samples,).
 
@@ -121,30 +93,30 @@ class _LinearClassifier(ClassifierMixin, BaseEstimator):
         -------
         self
         """
-        alpha, tol = self._check_params()
+        alpha, tol = _fitting.check_params(self, SOLVERS)
         X, y = validate_data(self, X, y, accept_sparse="csr", dtype=_DTYPES)
         check_classification_targets(y)
         classes, y_index = np.unique(y, return_inverse=True)
         self._check_classes(classes)
-        weights = self._sample_weights(X, y, classes, y_index, sample_weight)
+        weights = _fitting.sample_weights(self.class_weight, X, y, classes, y_index, sample_weight)
         obj = self._objective(X, y_index, len(classes), alpha, weights)
 
-        previous = self._warm_theta(obj, classes) if self.warm_start else None
+        previous = _fitting.warm_theta(self, obj, classes) if self.warm_start else None
         self.classes_ = classes
         self.loss_history_ = []
         theta = np.zeros(obj.size) if previous is None else previous
         if self.callback is not None:
-            self._set_theta(obj, theta)
+            _fitting.set_theta(self, obj, theta, X.dtype)
 
         def step_done(theta, loss):
             self.loss_history_.append(float(loss))
             if self.callback is None:
                 return False
-            self._set_theta(obj, theta)
-            self.n_iter_ = len(self.loss_history_)
+            _fitting.set_theta(self, obj, theta, X.dtype)
+            self.n_iter_ = _fitting.n_iter_array(len(self.loss_history_))
             return bool(self.callback(self))
 
-        self.n_iter_ = 0
+        self.n_iter_ = _fitting.n_iter_array(0)
         self.work_ = obj.work  # live during the callbacks; a copy once fitted
         lr = self._learning_rate(obj)
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
@@ -158,62 +130,14 @@ class _LinearClassifier(ClassifierMixin, BaseEstimator):
                 batch_size=self.batch_size,
                 rng=np.random.default_rng(_seed(self.random_state)),
             )
-        self._set_theta(obj, result.theta)
-        self.n_iter_ = result.n_iter
+        _fitting.set_theta(self, obj, result.theta, X.dtype)
+        self.n_iter_ = _fitting.n_iter_array(result.n_iter)
         self.work_ = dict(obj.work)
-        if alpha == 0 and self._warn_if_separated(X, y_index, weights):
+        if alpha == 0 and _fitting.warn_if_separated(self, X, y_index, weights):
             return self  # the separation warning says why the solver cannot converge
         if not result.converged:
-            self._warn_not_converged(obj, result, tol)
+            _fitting.warn_not_converged(self, obj, result, tol)
         return self
-
-    def _warn_if_separated(self, X, y_index, weights):
-        """With alpha = 0, separated classes leave the loss without a minimizer: say so.
-
-        The fitted parameters are tried first as the certificate of complete separation, so
-        separable data cost nothing more; otherwise logreg.separation solves a linear program.
-        """
-        from .separation import check_separation
-
-        candidate = (
-            np.column_stack([self.coef_, self.intercept_]) if self.fit_intercept else self.coef_
-        )
-        if candidate.shape[0] == 1:  # binary: the logit is z_1 - z_0 with d_0 = 0
-            candidate = np.vstack([np.zeros_like(candidate), candidate])
-        found = check_separation(X, y_index, weights, self.fit_intercept, candidate=candidate)
-        if found.kind == "overlap":
-            return False
-        case = (
-            "completely separated: some hyperplanes put every training sample strictly on its "
-            "own class's side"
-            if found.kind == "complete"
-            else "quasi-completely separated: some hyperplanes put every training sample on its "
-            "own class's side or on a boundary, and some strictly on its side"
-        )
-        norm = float(np.linalg.norm(self.coef_))
-        warnings.warn(
-            f"The classes are {case}. With alpha=0 the loss then has no minimizer: it keeps "
-            "falling as the weights grow along that direction, so these weights (norm "
-            f"{norm:.3g}) are set by tol={self.tol:g} and max_iter={self.max_iter}, not by the "
-            "data. Set alpha > 0 for a unique, bounded answer "
-            "(book/practice/separable_data.ipynb).",
-            SeparationWarning,
-            stacklevel=3,
-        )
-        return True
-
-    def _sample_weights(self, X, y, classes, y_index, sample_weight):
-        """omega_i = s_i c_i / sum_j s_j (module docstring), as float64."""
-        s = _check_sample_weight(sample_weight, X, dtype=np.float64)
-        if np.any(s < 0) or not np.all(np.isfinite(s)):
-            raise ValueError("sample_weight must be finite and non-negative; received other values")
-        total = s.sum()
-        if total <= 0:
-            raise ValueError("sample_weight sums to 0; expected at least one positive weight")
-        if self.class_weight is not None:
-            c = compute_class_weight(self.class_weight, classes=classes, y=y)
-            s = s * c[y_index]
-        return s / total
 
     def _learning_rate(self, obj):
         """'auto': 1/L with L Böhning's bound on the curvature (prop-bohning)."""
@@ -224,55 +148,15 @@ class _LinearClassifier(ClassifierMixin, BaseEstimator):
         top = float(np.linalg.eigvalsh(obj.gram)[-1])
         return 1.0 / (obj.pointwise.label_curvature * top + obj.alpha)
 
-    def _warm_theta(self, obj, classes):
-        if not hasattr(self, "coef_") or not np.array_equal(
-            getattr(self, "classes_", None), classes
-        ):
-            return None
-        if self.coef_.shape != (obj.n_outputs, obj.n_features):
-            return None
-        theta = np.empty(obj.size)
-        theta[: obj.n_weights] = self.coef_.ravel()
-        if obj.fit_intercept:
-            theta[obj.n_weights :] = self.intercept_
-        return theta
-
-    def _set_theta(self, obj, theta):
-        W, b = obj.split(theta)
-        self.coef_ = W.copy()
-        self.intercept_ = b.copy() if b is not None else np.zeros(obj.n_outputs)
-
-    def _warn_not_converged(self, obj, result, tol):
-        from .solvers._common import Stopping
-
-        measure = Stopping(obj, tol).measure(obj.loss_grad(result.theta)[1])
-        if result.note:  # the line search found no lower objective before tol was met
-            message = (
-                f"{type(self).__name__}(solver={self.solver!r}) stopped after {result.n_iter} "
-                f"iterations: no step lowers the objective at float64 precision, yet the scaled "
-                f"gradient is {measure:.2e} > tol={tol:g}; this tol is below what rounding "
-                "allows on this problem: use a larger tol, or standardize the features."
-            )
-        else:
-            fix = (
-                "increase max_iter"
-                if self.solver in ("lbfgs", "newton", "newton-cg")
-                else "increase max_iter, tune lr, or use solver='lbfgs'"
-            )
-            message = (
-                f"{type(self).__name__}(solver={self.solver!r}) did not converge in "
-                f"max_iter={self.max_iter} iterations (scaled gradient {measure:.2e} > "
-                f"tol={tol:g}); {fix}."
-            )
-        warnings.warn(message, ConvergenceWarning, stacklevel=3)
-
     # -- prediction ------------------------------------------------------------
 
     def _logits(self, X):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, accept_sparse="csr", dtype=_DTYPES)
-        Z = np.asarray(X @ self.coef_.T.astype(X.dtype, copy=False), dtype=np.float64)
-        return Z + self.intercept_
+        # The product in X's dtype, so that float32 X is never copied to float64; the logits in
+        # the promoted dtype, as scikit-learn's: float32 for float32 X and coefficients.
+        Z = np.asarray(X @ self.coef_.T.astype(X.dtype, copy=False))
+        return Z.astype(np.result_type(X.dtype, self.coef_.dtype), copy=False) + self.intercept_
 
     def predict(self, X):
         """Predicted labels, taken from ``classes_``: shape (n_samples,)."""
@@ -302,7 +186,10 @@ class LogisticRegression(_LinearClassifier):
         (prop-l2-blowup, book/training/softmax_from_scratch.ipynb).
     batch_size : int >= 1, default 32
         Mini-batch size of "sgd", clipped to the number of samples.
-    max_iter : int >= 1, default 100
+    max_iter : int >= 0, default 100
+        Iterations of the solver at most (epochs for "sgd"). ``max_iter=0`` runs none: the
+        coefficients are the starting point (zero, or the previous fit's with ``warm_start``),
+        with a ConvergenceWarning unless that point already meets ``tol``.
     tol : float >= 0, default 1e-6
         Stop when every gradient entry divided by the square root of its curvature scale (the
         diagonal of Böhning's bound) is at most ``tol``: a test that rescaling a feature does not
@@ -311,9 +198,14 @@ class LogisticRegression(_LinearClassifier):
         L2 strength; scikit-learn's ``C = 1 / (alpha * sum(sample_weight))``.
     fit_intercept : bool, default True
     class_weight : dict, "balanced" or None, default None
-        Weights per class, multiplying the sample weights (scikit-learn's convention).
+        Weights per class, multiplying the sample weights (scikit-learn's convention). A dict
+        maps labels to weights >= 0; classes it omits weigh 1. "balanced" gives class k the
+        weight ``sum(s) / (n_classes * sum of s over class k)``, with ``s`` the sample weights,
+        as scikit-learn's ``compute_class_weight``: weighting a sample by 2 is the same as
+        repeating it.
     warm_start : bool, default False
-        Start from the previous fit's coefficients when classes and features match.
+        Start from the previous fit's coefficients when classes and features match; otherwise
+        start from zero (where scikit-learn raises).
     random_state : None, int, numpy Generator or RandomState
         Seeds the shuffling of "sgd".
     callback : callable or None
@@ -324,8 +216,12 @@ class LogisticRegression(_LinearClassifier):
     ----------
     classes_ : ndarray of shape (2,)
     coef_ : ndarray of shape (1, n_features)
+        float32 when fitted on float32 X, float64 otherwise.
     intercept_ : ndarray of shape (1,)
-    n_iter_ : int
+        Same dtype as ``coef_``; zeros when ``fit_intercept=False``.
+    n_iter_ : ndarray of shape (1,), dtype int32
+        Iterations the solver ran (epochs for "sgd"), as scikit-learn's LogisticRegression: one
+        entry, because one problem is solved. ``n_iter_[0]`` is the number.
     loss_history_ : list of float
         The objective after each iteration.
     work_ : dict
@@ -382,8 +278,10 @@ class SoftmaxRegression(_LinearClassifier):
     ----------
     classes_ : ndarray of shape (n_classes,)
     coef_ : ndarray of shape (n_classes, n_features)
+        float32 when fitted on float32 X, float64 otherwise.
     intercept_ : ndarray of shape (n_classes,)
-    n_iter_ : int
+    n_iter_ : ndarray of shape (1,), dtype int32
+        See :class:`LogisticRegression`.
     loss_history_ : list of float
     work_ : dict
         See :class:`LogisticRegression`.
