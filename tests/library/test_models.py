@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
+from _blobs import blobs
 from sklearn.datasets import load_breast_cancer, load_digits, load_iris
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 from sklearn.preprocessing import StandardScaler
@@ -27,14 +28,6 @@ def standardized(loader):
 @pytest.fixture(scope="module")
 def iris():
     return standardized(load_iris)
-
-
-def blobs(n_per_class=30, n_classes=3, seed=0, spread=1.5):
-    rng = np.random.default_rng(seed)
-    centers = rng.normal(scale=3.0, size=(n_classes, 2))
-    X = np.vstack([c + spread * rng.normal(size=(n_per_class, 2)) for c in centers])
-    y = np.repeat(np.arange(n_classes), n_per_class)
-    return X, y
 
 
 # ---------------------------------------------------------------------------
