@@ -264,7 +264,7 @@ def default_solver():
                 model = SoftmaxRegression(solver=solver, alpha=alpha).fit(X, y)
                 elapsed = time.perf_counter() - start
             converged = not any("did not converge" in str(w.message) for w in caught)
-            out[solver] = (converged, model.n_iter_, elapsed, model.loss_history_[-1])
+            out[solver] = (converged, model.n_iter_[0], elapsed, model.loss_history_[-1])
         rows.append((name, out))
     return rows
 

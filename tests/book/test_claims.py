@@ -238,4 +238,4 @@ def test_the_seed_and_clock_rules_catch_what_they_are_for():
     assert unseeded_calls("record_training(X, y, solver=name)") == ["record_training"]
     assert not unseeded_calls('record_training(X, y, solver="gd", n_iter=5)')
     assert WALL_CLOCK.search("start = time.perf_counter()")
-    assert not WALL_CLOCK.search("n_iter = model.n_iter_  # iterations, not time")
+    assert not WALL_CLOCK.search("n_iter = model.n_iter_[0]  # iterations, not time")

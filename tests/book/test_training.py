@@ -14,7 +14,7 @@ def test_fixed_steps_run_the_whole_budget_and_report_divergence():
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)  # it silences the expected warning
         assert training.fit_fixed_steps(model, XB, YB) is None
-    assert model.n_iter_ == 7
+    assert model.n_iter_[0] == 7
     model = SoftmaxRegression(solver="gd", lr=30.0, alpha=1.0, max_iter=50, tol=0.0)
     assert "> 2" in training.fit_fixed_steps(model, XB * 1e3, YB)
 
