@@ -115,17 +115,18 @@ def set_theta(est, obj, theta, dtype):
     est.intercept_ = b.astype(dtype) if b is not None else np.zeros(obj.n_outputs, dtype=dtype)
 
 
-def warn_if_separated(est, X, y_index, weights):
+def warn_if_separated(est, obj, theta, X, y_index, weights):
     """With alpha = 0, separated classes leave the loss without a minimizer: say so.
 
-    The fitted parameters are tried first as the certificate of complete separation, so
-    separable data cost nothing more; otherwise logreg.separation solves a linear program.
+    The fitted parameters (the solver's float64 ``theta``, not the possibly float32 ``coef_``) are
+    tried first as the certificate of complete separation, so separable data cost nothing more;
+    otherwise logreg.separation solves a linear program.
     Returns True when it warned.
     """
     from .separation import check_separation
 
-    candidate = np.column_stack([est.coef_, est.intercept_]) if est.fit_intercept else est.coef_
-    candidate = np.asarray(candidate, dtype=np.float64)
+    W, b = obj.split(theta)
+    candidate = np.column_stack([W, b]) if est.fit_intercept else W
     if candidate.shape[0] == 1:  # binary: the logit is z_1 - z_0 with d_0 = 0
         candidate = np.vstack([np.zeros_like(candidate), candidate])
     found = check_separation(X, y_index, weights, est.fit_intercept, candidate=candidate)

@@ -7,7 +7,7 @@ float32, feature names remembered and checked), learned attributes end in ``_``,
 any values, and ``predict_proba`` columns follow ``classes_``. As in scikit-learn, ``coef_`` and
 ``intercept_`` have the dtype of the training X (float32 or float64; the solvers work in float64
 either way), so do the outputs of ``decision_function`` and ``predict_proba`` for X of that
-dtype, and ``n_iter_`` is an int32 array of shape (1,).  They work inside Pipeline,
+dtype, and ``n_iter_`` is an int32 array of shape (1,). They work inside Pipeline,
 GridSearchCV, cross_val_score, CalibratedClassifierCV, OneVsRestClassifier and the rest.
 
 The objective (``logreg.objective``) is, exactly,
@@ -133,7 +133,7 @@ class _LinearClassifier(ClassifierMixin, BaseEstimator):
         _fitting.set_theta(self, obj, result.theta, X.dtype)
         self.n_iter_ = _fitting.n_iter_array(result.n_iter)
         self.work_ = dict(obj.work)
-        if alpha == 0 and _fitting.warn_if_separated(self, X, y_index, weights):
+        if alpha == 0 and _fitting.warn_if_separated(self, obj, result.theta, X, y_index, weights):
             return self  # the separation warning says why the solver cannot converge
         if not result.converged:
             _fitting.warn_not_converged(self, obj, result, tol)
