@@ -11,7 +11,9 @@ __all__ = ["ConvergenceWarning", "DivergenceError", "NotFittedError", "Separatio
 
 
 class ConvergenceWarning(_SkConvergenceWarning):
-    """The solver stopped at ``max_iter`` before meeting ``tol``."""
+    """The fit stopped before meeting ``tol``: at ``max_iter`` (``max_iter=0`` runs no
+    iteration), or where rounding left no step that lowers the objective. The message says which,
+    and what to change (for the solvers that scaling speeds up, to scale the data)."""
 
 
 class SeparationWarning(ConvergenceWarning):
