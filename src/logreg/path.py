@@ -10,11 +10,16 @@ Why the path starts at the largest alpha: the minimizer ``theta(alpha)`` of the 
 objective is a continuous function of ``alpha > 0`` (implicit function theorem applied to the
 gradient, whose Jacobian, the Hessian, is positive definite there), so the solution for one alpha
 is close to the solution for the next one on a fine grid. A large alpha has small weights near
-the cold start at zero; each smaller alpha then starts near its own answer, where Newton-type
-methods converge quadratically (Nocedal and Wright, *Numerical Optimization*, Theorem 3.5), and
-the path costs less work than the same fits started from zero. This is the warm-start strategy of
-glmnet (Friedman, Hastie and Tibshirani, *Regularization paths for generalized linear models via
-coordinate descent*, J. Stat. Softw. 2010) and of scikit-learn's ``LogisticRegressionCV``.
+the cold start at zero; each smaller alpha then starts near its own answer, where Newton's method
+converges quadratically (Nocedal and Wright, *Numerical Optimization*, Theorem 3.5). This is the
+warm-start strategy of glmnet (Friedman, Hastie and Tibshirani, *Regularization paths for
+generalized linear models via coordinate descent*, J. Stat. Softw. 2010) and of scikit-learn's
+``LogisticRegressionCV``. What it saves is outer iterations: on the data sets of
+tests/library/test_path.py, "newton" and "newton-cg" take fewer gradient evaluations (and
+"newton" fewer Hessians) along the path than the same fits started from zero. newton-cg's
+Hessian-vector products are not always fewer, since its inner solve is asked for more accuracy
+near the optimum, and "lbfgs", which starts each fit without curvature pairs, sometimes needs a
+few more evaluations.
 """
 
 import numbers
@@ -53,7 +58,8 @@ class RegularizationPath:
     n_iter : ndarray of int of shape (n_alphas,)
         Iterations of each fit; a warm start that is already optimal makes 0.
     objectives : ndarray of shape (n_alphas,)
-        The objective (weighted mean loss plus ``alpha/2 ||W||^2``) at each fit.
+        The objective (weighted mean loss plus ``alpha/2 ||W||^2``) at each fit; NaN only when
+        the first fit made no iteration (``max_iter=0``), which records no objective.
     work : list of dict
         ``work_`` of each fit: the objective's evaluations, Hessians and Hessian-vector products.
     classes : ndarray of shape (n_classes,)
