@@ -33,6 +33,9 @@ _LAZY = {
     "check_separation": "separation",
     "LogisticRegression": "models",
     "SoftmaxRegression": "models",
+    "LogisticRegressionCV": "path",
+    "SoftmaxRegressionCV": "path",
+    "regularization_path": "path",
 }
 
 __all__ = [
