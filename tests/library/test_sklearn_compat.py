@@ -1,7 +1,8 @@
 """The estimators are scikit-learn estimators: scikit-learn's own checks, and its tools.
 
-``parametrize_with_checks`` runs scikit-learn's estimator checks on both classes and every solver,
-with and without ``class_weight="balanced"``, and on the two-layer network (no check is skipped
+``parametrize_with_checks`` runs scikit-learn's estimator checks on both classes and every solver
+(with ``class_weight="balanced"``, the checks that weigh samples or classes), and on the two-layer
+network (no check is skipped
 or expected to fail: ``SCIPY_ARRAY_API`` is set in conftest.py so that the NumPy array-API check
 runs too). The rest uses the estimators the way a reader of the book goes on to use them: in
 pipelines, searches, calibration, one-vs-rest, ensembles and displays.
@@ -28,17 +29,33 @@ from logreg import ConvergenceWarning, LogisticRegression, SoftmaxRegression
 from logreg.models import SOLVERS
 from logreg.network import TwoLayerClassifier
 
-# class_weight="balanced" as well: the sample-weight equivalence checks then hold only if the
-# class weights count a sample of weight k as k samples, as scikit-learn's do.
-ESTIMATORS = (
-    [Model(solver=s) for Model in (SoftmaxRegression, LogisticRegression) for s in SOLVERS]
-    + [
-        Model(solver=s, class_weight="balanced")
-        for Model in (SoftmaxRegression, LogisticRegression)
-        for s in SOLVERS
+ESTIMATORS = [
+    Model(solver=s) for Model in (SoftmaxRegression, LogisticRegression) for s in SOLVERS
+] + [TwoLayerClassifier()]
+
+# class_weight="balanced" as well, through the checks that weigh samples or classes: the
+# sample-weight equivalence checks hold only if the class weights count a sample of weight k as k
+# samples, as scikit-learn's do. The other checks do not read class_weight, and running them again
+# for every solver would double the time of this module for nothing.
+BALANCED = [
+    Model(solver=s, class_weight="balanced")
+    for Model in (SoftmaxRegression, LogisticRegression)
+    for s in SOLVERS
+]
+
+
+def _weight_checks(estimators):
+    """``parametrize_with_checks``'s mark, keeping the checks whose name mentions a weight."""
+    mark = parametrize_with_checks(estimators).mark
+    names, pairs = mark.args
+    kept = [
+        (estimator, check)
+        for estimator, check in pairs
+        if any(
+            w in getattr(check, "func", check).__name__ for w in ("sample_weight", "class_weight")
+        )
     ]
-    + [TwoLayerClassifier()]
-)
+    return pytest.mark.parametrize(names, kept, **mark.kwargs)
 
 
 # Some checks fit unscaled data with the default max_iter; a solver that stops early says so with
@@ -47,6 +64,12 @@ ESTIMATORS = (
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @parametrize_with_checks(ESTIMATORS)
 def test_scikit_learn_estimator_checks(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@_weight_checks(BALANCED)
+def test_scikit_learn_weight_checks_balanced(estimator, check):
     check(estimator)
 
 
