@@ -20,6 +20,10 @@ BUILD_BOOK := $(BIN)/jupyter-book build . --all -n -W --keep-going
 # nbval executes every page on a second draw of its random data: each literal seed in the code is
 # shifted by SEED_OFFSET (book/conftest.py), while the website is built from the seeds as written.
 SEED_OFFSET ?= 1
+# nbval: this many notebooks at once, each on one worker (--dist loadfile keeps a page's cells
+# in order, in one kernel). Its lane is the longest, and alone at the end it kept one core idle;
+# NOTEBOOK_JOBS=0 runs the pages in one process.
+NOTEBOOK_JOBS ?= 2
 # The grader's end-to-end tests wait on kernels, not on the CPU: this many run at once, a test
 # file per worker (a file's module-scoped batch is graded once, on one worker).
 GRADER_JOBS ?= 3
@@ -94,7 +98,8 @@ lint: $(STAMP)
 
 # Lint first (seconds), then three lanes side by side on a 2-core machine, each a chain of steps
 # (tools/step.sh prints one line per step and keeps its output in $(LOGS)):
-#   1. the unit tests of the library and the book's layer, then every page in nbval (CPU-bound);
+#   1. the unit tests of the library and the book's layer, then every page in nbval (CPU-bound;
+#      $(NOTEBOOK_JOBS) pages at a time);
 #   2. the strict build, then the browser tests, which need the built site ($(BROWSER_JOBS) tests at
 #      a time: they wait on Chromium's rendering more than they compute);
 #   3. the grader's tests and nbgrader's, $(GRADER_JOBS) at a time (mostly waiting on kernels;
@@ -110,7 +115,7 @@ test: lint $(NBG_STAMP) cache-guard
 	  tools/step.sh jupyterlab $(PYTEST) --durations=20 $(LAB_TESTS); fi; }; \
 	{ tools/step.sh unit $(PYTEST) -m "library or book" --durations=30 && \
 	  tools/step.sh notebooks $(PYTEST) --nbval-lax -W default --seed-offset=$(SEED_OFFSET) \
-	    --durations=30 book && lab; \
+	    -n $(NOTEBOOK_JOBS) --dist loadfile --durations=30 book && lab; \
 	} & cpu=$$!; \
 	{ tools/step.sh build $(BUILD_BOOK) && \
 	  tools/step.sh browser $(PYTEST) -m browser -n $(BROWSER_JOBS) --dist worksteal --durations=30 \
