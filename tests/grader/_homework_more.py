@@ -165,7 +165,6 @@ LYING = {
                        "def ece(probs, y, n_bins):\n    return np.zeros(()).view(Liar)\n",
                        ["hw6_q1a", "hw6_q1b"]),
 }  # fmt: skip
-NAMES = sorted(PLAUSIBLE)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
