@@ -20,13 +20,22 @@ BUILD_BOOK := $(BIN)/jupyter-book build . --all -n -W --keep-going
 # nbval executes every page on a second draw of its random data: each literal seed in the code is
 # shifted by SEED_OFFSET (book/conftest.py), while the website is built from the seeds as written.
 SEED_OFFSET ?= 1
+# nbval: this many notebooks at once, each on one worker (--dist loadfile keeps a page's cells
+# in order, in one kernel). Its lane is the longest, and alone at the end it kept one core idle;
+# NOTEBOOK_JOBS=0 runs the pages in one process.
+NOTEBOOK_JOBS ?= 2
 # The grader's end-to-end tests wait on kernels, not on the CPU: this many run at once, a test
 # file per worker (a file's module-scoped batch is graded once, on one worker).
 GRADER_JOBS ?= 3
-# The browser tests: this many Chromium (or JupyterLab) sessions at once, a test file per worker.
+# The browser tests: this many Chromium sessions at once. Tests, not files, are shared out
+# (worksteal): test_site.py, test_layout.py and test_accessibility.py each check every page, each
+# took a worker for ~1/3 of the work, and the largest alone set the step's time; their per-page
+# tests are independent, and the reports they add to are merged over the workers (_axe.py,
+# _browser.write_wide_report).
 BROWSER_JOBS ?= 3
-# The JupyterLab tests open the notebooks, not the built site: they run after the grader's tests
-# (the shortest lane) rather than with the other browser tests (the longest).
+# The JupyterLab tests open the notebooks, not the built site: they run at the end of whichever
+# lane finishes first (the first lane to create $(LOGS)/.jupyterlab claims them), rather than
+# with the other browser tests or in a lane fixed in advance, which the load decides.
 LAB_TESTS := tests/browser/test_jupyterlab.py tests/browser/test_jupyterlab_solutions.py
 # Every page under several seed offsets (make robustness).
 OFFSETS ?= 1,2,3,4,5
@@ -89,24 +98,31 @@ lint: $(STAMP)
 
 # Lint first (seconds), then three lanes side by side on a 2-core machine, each a chain of steps
 # (tools/step.sh prints one line per step and keeps its output in $(LOGS)):
-#   1. the unit tests of the library and the book's layer, then every page in nbval (CPU-bound);
-#   2. the strict build, then the browser tests, which need the built site ($(BROWSER_JOBS) files at
+#   1. the unit tests of the library and the book's layer, then every page in nbval (CPU-bound;
+#      $(NOTEBOOK_JOBS) pages at a time);
+#   2. the strict build, then the browser tests, which need the built site ($(BROWSER_JOBS) tests at
 #      a time: they wait on Chromium's rendering more than they compute);
 #   3. the grader's tests and nbgrader's, $(GRADER_JOBS) at a time (mostly waiting on kernels;
 #      given by folder, the same tests as -m grader, since each xdist worker collects what it is
-#      given and the whole suite would be collected three times), then the JupyterLab tests.
+#      given and the whole suite would be collected three times).
+# The JupyterLab tests follow the first lane to pass (LAB_TESTS above). Each step prints its wall
+# time and its CPU time (tools/step.sh); make test then prints its own wall time.
 # One BLAS/OpenMP thread per process keeps the lanes from fighting over the two cores.
 test: lint $(NBG_STAMP) cache-guard
-	@start=$$(date +%s); rm -rf $(LOGS); export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1; \
-	{ tools/step.sh unit $(PYTEST) -m "library or book" && \
-	  tools/step.sh notebooks $(PYTEST) --nbval-lax -W default --seed-offset=$(SEED_OFFSET) book; \
+	@start=$$(date +%s); rm -rf $(LOGS); mkdir -p $(LOGS); \
+	export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1; \
+	lab() { if mkdir $(LOGS)/.jupyterlab 2>/dev/null; then \
+	  tools/step.sh jupyterlab $(PYTEST) --durations=20 $(LAB_TESTS); fi; }; \
+	{ tools/step.sh unit $(PYTEST) -m "library or book" --durations=30 && \
+	  tools/step.sh notebooks $(PYTEST) --nbval-lax -W default --seed-offset=$(SEED_OFFSET) \
+	    -n $(NOTEBOOK_JOBS) --dist loadfile --durations=30 book && lab; \
 	} & cpu=$$!; \
 	{ tools/step.sh build $(BUILD_BOOK) && \
-	  tools/step.sh browser $(PYTEST) -m browser -n $(BROWSER_JOBS) --dist loadfile --durations=30 \
-	    $(addprefix --ignore=,$(LAB_TESTS)); \
+	  tools/step.sh browser $(PYTEST) -m browser -n $(BROWSER_JOBS) --dist worksteal --durations=30 \
+	    $(addprefix --ignore=,$(LAB_TESTS)) && lab; \
 	} & site=$$!; \
-	{ tools/step.sh grader $(PYTEST) tests/grader -n $(GRADER_JOBS) --dist loadfile && \
-	  tools/step.sh jupyterlab $(PYTEST) $(LAB_TESTS); \
+	{ tools/step.sh grader $(PYTEST) tests/grader -n $(GRADER_JOBS) --dist loadfile --durations=30 \
+	  && lab; \
 	} & grader=$$!; \
 	failed=0; for lane in $$cpu $$site $$grader; do wait $$lane || failed=1; done; \
 	took=$$(( $$(date +%s) - start )); \

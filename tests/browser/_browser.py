@@ -1,8 +1,10 @@
 """What the browser tests share: paths, and Debian's Chromium driven by Playwright."""
 
 import contextlib
+import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -232,7 +234,28 @@ def check_layout(page, path, viewport, wide_formulas, name):
 def write_wide_report(found):
     """One file per viewport, wide_equations_<name>.md: the desktop sizes are checked by
     test_site.py and the phone by test_layout.py, and running either file alone rewrites only
-    the report of what it measured."""
+    the report of what it measured.
+
+    The pages of one size may be checked by several pytest-xdist workers (``--dist worksteal``),
+    each with its own ``found``: each worker stores its part under _build/screenshots/wide/<the
+    run's id>/ and writes the reports from every part of the run stored so far, so the worker
+    that ends last writes them whole (as _axe.write_axe_table does)."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run:
+        parts = SHOTS / "wide" / run
+        parts.mkdir(parents=True, exist_ok=True)
+        for old in (SHOTS / "wide").iterdir():  # parts of earlier runs
+            if old.name != run:
+                shutil.rmtree(old, ignore_errors=True)
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        rows = [[kind, name, found[(kind, name)]] for kind, name in found]
+        (parts / f"{worker}.json").write_text(json.dumps(rows), "utf-8")
+        found = {}
+        for part in sorted(parts.glob("*.json")):
+            for kind, name, items in json.loads(part.read_text("utf-8")):
+                found.setdefault((kind, name), []).extend(tuple(item) for item in items)
+        for key in found:  # the same order whichever worker checked which page
+            found[key].sort()
     SHOTS.mkdir(parents=True, exist_ok=True)
     for viewport_name in sorted({name for _, name in found}):
         viewport = VIEWPORTS[viewport_name]

@@ -1,13 +1,17 @@
 """logreg_grader.grader end to end, for honest students and instructors: fair points, useful
 reasons, usable reports (gradebook, feedback, written answers, JSON lines).
 
-Every test here reads one grading run per assignment (the module-scoped ``batches``), the
-slowest fixture of the grader's tests: it stays in this one file so that, with the files spread
-over pytest-xdist workers (``--dist loadfile``), it is computed once.
+Every assignment is graded once, in a batch of the instructor's notebook, the released edition and
+each plausible wrong answer a visible check catches (``wrong_submissions``). hw1 to hw3 are graded
+here (the module-scoped ``batches``); hw4, hw5 and hw6 each in a file of its own
+(test_homework_hw4.py and so on, the checks of _homework_more.py), whose submissions join the same
+batch and which run these checks on it: no assignment is graded twice, and with the files spread
+over pytest-xdist's workers (``--dist loadfile``) the assignments are graded side by side.
 """
 
 import csv
 import json
+from pathlib import Path
 
 import pytest
 from _homework import ASSIGNMENTS, all_solutions, grade_cli, instructor, submission, written_answers
@@ -90,6 +94,12 @@ WRONG = {
 }  # fmt: skip
 
 
+# Every batch also writes the instructor's reports; the tests below read hw2's.
+REPORTS = ("--gradebook", "gradebook.csv", "--feedback", "feedback", "--written", "written")
+# Graded here; the others by test_homework_<hw>.py, with their own submissions in the same batch.
+HERE = ASSIGNMENTS[:3]
+
+
 def _as_function_body(name, grade_id, body):
     """Wrong answers above are function bodies for the 'def' answers, plain code otherwise."""
     header = solution_header(name, grade_id)
@@ -102,31 +112,22 @@ def solution_header(name, grade_id):
     return first + "\n" if first.startswith("def ") else ""
 
 
-@pytest.fixture(scope="module")
-def batches(tmp_path_factory):
-    """One grading run per assignment: the instructor's notebook, the released edition, and each
-    plausible wrong answer (everything else correct)."""
-    out = {}
-    for name in ASSIGNMENTS:
-        folder = tmp_path_factory.mktemp(name)
-        good = all_solutions(name)
-        paths = [
-            submission(
-                folder, "instructor_solutions.ipynb", name, {**good, **written_answers(name)}
-            )
-        ]
-        paths.append(submission(folder, "released.ipynb", name, {}))
-        for i, (grade_id, body, _) in enumerate(WRONG[name]):
-            answers = {**good, grade_id: _as_function_body(name, grade_id, body)}
-            paths.append(submission(folder, f"wrong_{i}.ipynb", name, answers))
-        extra = ("--gradebook", "gradebook.csv", "--feedback", "feedback", "--written", "written")
-        out[name] = (folder, *grade_cli(paths, name, folder, "--jobs", "2", *extra))
-    return out
+def wrong_submissions(folder, name):
+    """The instructor's notebook, the released edition and each of ``WRONG[name]`` (everything
+    else correct), written into ``folder``; their paths."""
+    good = all_solutions(name)
+    paths = [
+        submission(folder, "instructor_solutions.ipynb", name, {**good, **written_answers(name)})
+    ]
+    paths.append(submission(folder, "released.ipynb", name, {}))
+    for i, (grade_id, body, _) in enumerate(WRONG[name]):
+        answers = {**good, grade_id: _as_function_body(name, grade_id, body)}
+        paths.append(submission(folder, f"wrong_{i}.ipynb", name, answers))
+    return paths
 
 
-@pytest.mark.parametrize("name", ASSIGNMENTS)
-def test_solutions_earn_everything_and_the_released_edition_nothing(batches, name):
-    folder, done, results = batches[name]
+def check_solutions_and_released(done, results):
+    """The instructor's answers earn every point; the released edition none, each with a reason."""
     assert done.returncode == 0, done.stderr[-2000:]
     full = results["instructor_solutions.ipynb"]
     assert full["status"] == "graded" and full["score"] == full["max_score"] > 0, full
@@ -134,15 +135,49 @@ def test_solutions_earn_everything_and_the_released_edition_nothing(batches, nam
     assert released["score"] == 0 and all(q["reason"] for q in released["questions"]), released
 
 
-@pytest.mark.parametrize("name", ASSIGNMENTS)
-def test_plausible_wrong_answers_are_caught_by_visible_checks_with_a_hint(batches, name):
-    folder, done, results = batches[name]
+def check_wrong_answers_hinted(name, results):
+    """Each of ``WRONG[name]`` loses points to its visible check, whose reason holds the hint."""
     for i, (grade_id, _, hint) in enumerate(WRONG[name]):
         result = results[f"wrong_{i}.ipynb"]
         failed = [q for q in result["questions"] if q["points"] < q["max_points"]]
         assert failed, (grade_id, hint, result)
         reasons = " ".join(q["reason"] for q in failed)
         assert "the visible check failed" in reasons and hint in reasons, (grade_id, hint, reasons)
+
+
+def test_every_assignment_is_graded_here_or_in_a_file_of_its_own():
+    """An assignment added to the book gets these checks: here, or in its own file."""
+    from _homework_more import PLAUSIBLE  # not at the top: _homework_more imports this module
+
+    others = [name for name in ASSIGNMENTS if name not in HERE]
+    for name in others:
+        path = Path(__file__).with_name(f"test_homework_{name.split('_')[0]}.py")
+        assert path.exists(), f"{name}: expected {path.name} (as test_homework_hw4.py)"
+        assert f'return "{name}"' in path.read_text(), f"{path.name} does not grade {name}"
+    assert sorted(HERE + others) == sorted(ASSIGNMENTS) and set(others) == set(PLAUSIBLE), others
+
+
+@pytest.fixture(scope="module")
+def batches(tmp_path_factory):
+    """One grading run per assignment of ``HERE``: ``wrong_submissions``, with the reports."""
+    out = {}
+    for name in HERE:
+        folder = tmp_path_factory.mktemp(name)
+        paths = wrong_submissions(folder, name)
+        out[name] = (folder, *grade_cli(paths, name, folder, "--jobs", "2", *REPORTS))
+    return out
+
+
+@pytest.mark.parametrize("name", HERE)
+def test_solutions_earn_everything_and_the_released_edition_nothing(batches, name):
+    folder, done, results = batches[name]
+    check_solutions_and_released(done, results)
+
+
+@pytest.mark.parametrize("name", HERE)
+def test_plausible_wrong_answers_are_caught_by_visible_checks_with_a_hint(batches, name):
+    folder, done, results = batches[name]
+    check_wrong_answers_hinted(name, results)
 
 
 def test_gradebook_feedback_and_written_answers(batches):

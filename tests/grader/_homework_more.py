@@ -1,7 +1,16 @@
 """Homework 4 to 6 against answers that look right and are not, and against faked checks.
 
-For each assignment one grading batch (through the command line, as an instructor grades):
+The checks live here; test_homework_hw4.py, test_homework_hw5.py and test_homework_hw6.py each
+import them for one assignment (their ``name`` fixture), so that pytest-xdist's workers
+(``--dist loadfile``) grade the three assignments side by side.
 
+For each assignment one grading batch (through the command line, as an instructor grades), which
+also holds test_grader.py's submissions of the assignment (``wrong_submissions``), so that the
+assignment is graded once:
+
+- the instructor's notebook earns every point, the released edition none, and each wrong answer
+  that a visible check catches loses its points with the check's hint (as for hw1 to hw3 in
+  test_grader.py);
 - the instructor's answers earn every point;
 - a *plausible* wrong answer passes the visible check a student runs, and loses its points to the
   grader's comparison on inputs the student has not seen (the reason is the comparison's, not the
@@ -19,6 +28,12 @@ import re
 import pytest
 from _homework import all_solutions, grade_cli, instructor, points, submission
 from nbclient import NotebookClient
+from test_grader import (
+    REPORTS,
+    check_solutions_and_released,
+    check_wrong_answers_hinted,
+    wrong_submissions,
+)
 
 from logreg_grader.editions import nbgrader_meta
 
@@ -150,56 +165,65 @@ LYING = {
                        "def ece(probs, y, n_bins):\n    return np.zeros(()).view(Liar)\n",
                        ["hw6_q1a", "hw6_q1b"]),
 }  # fmt: skip
-NAMES = sorted(PLAUSIBLE)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    out = {}
-    for name in NAMES:
-        folder = tmp_path_factory.mktemp(name)
-        good = all_solutions(name)
-        paths = [submission(folder, "honest.ipynb", name, good)]
-        for i, (grade_id, source, _) in enumerate(PLAUSIBLE[name]):
-            answers = _answers(name, grade_id, source)
-            paths.append(submission(folder, f"plausible_{i}.ipynb", name, answers))
-        paths.append(submission(folder, "patched.ipynb", name, FAKED[name], first=[PATCHES]))
-        grade_id, source, _ = LYING[name]
-        paths.append(submission(folder, "liar.ipynb", name, {**good, grade_id: LIAR + source}))
-        done, results = grade_cli(paths, name, folder, "--jobs", "2")
-        assert done.returncode == 0, done.stderr[-2000:]
-        out[name] = results
-    return out
+def batch(tmp_path_factory, name):
+    """The assignment's one grading run: test_grader.py's submissions and the ones above."""
+    folder = tmp_path_factory.mktemp(name)
+    good = all_solutions(name)
+    paths = wrong_submissions(folder, name)
+    paths.append(submission(folder, "honest.ipynb", name, good))
+    for i, (grade_id, source, _) in enumerate(PLAUSIBLE[name]):
+        answers = _answers(name, grade_id, source)
+        paths.append(submission(folder, f"plausible_{i}.ipynb", name, answers))
+    paths.append(submission(folder, "patched.ipynb", name, FAKED[name], first=[PATCHES]))
+    grade_id, source, _ = LYING[name]
+    paths.append(submission(folder, "liar.ipynb", name, {**good, grade_id: LIAR + source}))
+    return (folder, *grade_cli(paths, name, folder, "--jobs", "2", *REPORTS))
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_honest_answers_earn_every_point(graded, name):
-    result = graded[name]["honest.ipynb"]
+@pytest.fixture(scope="module")
+def graded(batch):
+    folder, done, results = batch
+    assert done.returncode == 0, done.stderr[-2000:]
+    return results
+
+
+def test_solutions_earn_everything_and_the_released_edition_nothing(batch):
+    folder, done, results = batch
+    check_solutions_and_released(done, results)
+
+
+def test_plausible_wrong_answers_are_caught_by_visible_checks_with_a_hint(batch, name):
+    folder, done, results = batch
+    check_wrong_answers_hinted(name, results)
+
+
+def test_honest_answers_earn_every_point(graded):
+    result = graded["honest.ipynb"]
     assert result["status"] == "graded" and result["score"] == result["max_score"] == 8, result
 
 
-@pytest.mark.parametrize("name", NAMES)
 def test_plausible_wrong_answers_pass_the_visible_check_and_lose_their_points(graded, name):
-    full = points(graded[name]["honest.ipynb"])
+    full = points(graded["honest.ipynb"])
     for i, (_, _, lost) in enumerate(PLAUSIBLE[name]):
-        result = graded[name][f"plausible_{i}.ipynb"]
+        result = graded[f"plausible_{i}.ipynb"]
         expected = {g: (0.0 if g in lost else p) for g, p in full.items()}
         assert points(result) == expected, (i, result)
         reasons = [q["reason"] for q in result["questions"] if q["grade_id"] in lost]
         assert all(r and "visible check" not in r for r in reasons), (i, reasons)
 
 
-@pytest.mark.parametrize("name", NAMES)
 def test_patched_checks_and_lying_objects_earn_nothing(graded, name):
-    patched = graded[name]["patched.ipynb"]
+    patched = graded["patched.ipynb"]
     assert patched["score"] == 0, patched
-    liar = points(graded[name]["liar.ipynb"])
-    full = points(graded[name]["honest.ipynb"])
+    liar = points(graded["liar.ipynb"])
+    full = points(graded["honest.ipynb"])
     assert liar == {g: (0.0 if g in LYING[name][2] else p) for g, p in full.items()}, liar
 
 
-@pytest.mark.parametrize("name", NAMES)
 def test_hidden_tests_catch_the_plausible_wrong_answers(name):
     """The instructor's notebook with all plausible wrong answers at once, as nbgrader runs it:
     exactly the tests those answers should lose raise, in their hidden part."""
