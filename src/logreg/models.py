@@ -221,8 +221,7 @@ class _LinearClassifier(ClassifierMixin, BaseEstimator):
             return float(self.lr)
         if self.solver not in ("gd", "sgd"):
             return 1.0
-        top = float(np.linalg.eigvalsh(obj.gram)[-1])
-        return 1.0 / (obj.pointwise.label_curvature * top + obj.alpha)
+        return 1.0 / obj.lipschitz()  # exact when D is small, else power iterations at O(nnz)
 
     def _warm_theta(self, obj, classes):
         if not hasattr(self, "coef_") or not np.array_equal(
@@ -289,10 +288,12 @@ class LogisticRegression(_LinearClassifier):
 
     Parameters
     ----------
-    solver : {"newton-cg", "lbfgs", "newton", "gd", "sgd"}, default "newton-cg"
+    solver : {"newton-cg", "lbfgs", "newton", "gd", "sgd", "sag", "saga"}, default "newton-cg"
         Truncated Newton on Hessian-vector products (preconditioned CG); L-BFGS with a
         strong-Wolfe line search; Newton's method with the exact Hessian (IRLS); full-batch
-        gradient descent; mini-batch SGD (one iteration is one epoch). See ``logreg.solvers``
+        gradient descent; mini-batch SGD (one iteration is one epoch); SAG and SAGA, stochastic
+        average gradients in mini-batches of ``batch_size`` (one epoch each, step from the
+        largest per-sample curvature bound; ``lr`` unused). See ``logreg.solvers``
         and ``benchmarks/run.py``: newton-cg converges in a handful of iterations on every
         problem there and is the fastest on large ones; lbfgs is fastest on small ones.
     lr : "auto" or float > 0, default "auto"
