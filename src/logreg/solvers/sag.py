@@ -32,8 +32,6 @@ import scipy.sparse as sp
 
 from ._common import Result, Stopping, check_divergence
 
-INTERCEPT_DECAY = 0.01
-
 
 def sag(obj, theta, *, max_iter, tol, step_done, rng, batch_size=32, **_):
     return _averaged(obj, theta, False, max_iter, tol, step_done, rng, batch_size)
@@ -65,10 +63,6 @@ def _averaged(obj, theta, unbiased, max_iter, tol, step_done, rng, batch_size):
     n, K, d = obj.n_samples, obj.n_outputs, obj.n_features
     lr = step_size(obj, unbiased)
     shrink = 1.0 - lr * obj.alpha
-    # Every sample moves the intercepts, whose stored gradients then dominate S; on sparse rows
-    # (few, small entries) their steps are damped, as scikit-learn's SPARSE_INTERCEPT_DECAY does.
-    # A smaller step on some coordinates is a diagonal preconditioner: the optimum is unchanged.
-    b_decay = INTERCEPT_DECAY if obj.sparse else 1.0
     W, b = obj.split(theta)  # views: the steps below move theta
     loss, grad, memory = _full_pass(obj, W, b)  # memory: omega_i dloss/dz_i, (K, n) float64
     S = grad[: obj.n_weights].reshape(K, d).copy()  # sum of the stored data gradients
@@ -100,7 +94,7 @@ def _averaged(obj, theta, unbiased, max_iter, tol, step_done, rng, batch_size):
             scale = n / len(rows) if unbiased else 0.0
             W[:, cols] = shrink * W[:, cols] - lr * (S[:, cols] + scale * dS)
             if b is not None:
-                b -= (lr * b_decay) * (Sb + scale * dSb)
+                b -= lr * (Sb + scale * dSb)
             if unbiased:
                 S[:, cols] += dS
                 Sb += dSb
