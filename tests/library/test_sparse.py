@@ -6,7 +6,6 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from sklearn.base import clone
 
 from logreg import LogisticRegression, SoftmaxRegression
 from logreg.curvature import column_curvature, top_eigenvalue
@@ -79,15 +78,17 @@ def test_top_eigenvalue_never_falls_below_the_largest_eigenvalue():
         assert exact * (1 - 1e-9) <= top_eigenvalue(X, w, True) <= exact * 1.001
 
 
-@pytest.mark.parametrize("solver", ["newton-cg", "lbfgs", "gd", "sag"])
+@pytest.mark.parametrize("solver", ["newton-cg", "lbfgs", "gd", "sag", "saga"])
 def test_no_fit_on_wide_sparse_x_allocates_a_d_by_d_array(solver):
     X = _sparse(1000, 20000, 0.001, 0)  # D = 20001: a dense D x D float64 array is 3.2 GB
     y = np.random.default_rng(0).integers(0, 3, 1000)
-    model = SoftmaxRegression(solver=solver, alpha=1e-3, max_iter=2)
     tracemalloc.start()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        model.fit(X, y)
+    if solver in ("sag", "saga"):  # solver functions, not (yet) estimator options
+        _run(SOLVERS[solver], SoftmaxObjective(X, y, 3, 1e-3, True, np.full(1000, 1e-3)), 2, 0.0)
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            SoftmaxRegression(solver=solver, alpha=1e-3, max_iter=2).fit(X, y)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 50e6, f"{solver}: peak {peak / 1e6:.0f} MB"  # D^2 * 8 bytes = 3200 MB
@@ -113,54 +114,57 @@ def _data(kind, seed, n=240, d=12):
     return sp.csr_matrix(X) if kind == "sparse" else X
 
 
-@pytest.mark.parametrize("solver", ["sag", "saga"])
+def _run(solver, obj, max_iter, tol, batch_size=32, seed=0):
+    history = []
+    result = solver(
+        obj,
+        np.zeros(obj.size),
+        max_iter=max_iter,
+        tol=tol,
+        step_done=lambda theta, loss: history.append(loss) and False,
+        rng=np.random.default_rng(seed),
+        batch_size=batch_size,
+    )
+    return result, np.array(history)
+
+
+@pytest.mark.parametrize("solver", [sag, saga])
 @pytest.mark.parametrize("kind", ["dense", "sparse"])
 @pytest.mark.parametrize("k", [2, 3])
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_sag_and_saga_reach_newton_cg_optimum(solver, kind, k, seed):
-    X = _data(kind, seed)
-    rng = np.random.default_rng(seed + 10)
-    y = rng.integers(0, k, X.shape[0])
-    s = rng.uniform(0.2, 3.0, X.shape[0])
-    cls = LogisticRegression if k == 2 else SoftmaxRegression
-    ref = cls(solver="newton-cg", alpha=1e-2, tol=1e-12, max_iter=100).fit(X, y, sample_weight=s)
-    model = cls(solver=solver, alpha=1e-2, tol=1e-9, max_iter=2000, random_state=seed)
-    model.fit(X, y, sample_weight=s)
-    assert model.n_iter_ < 2000
-    np.testing.assert_allclose(model.coef_, ref.coef_, atol=1e-6)
-    np.testing.assert_allclose(model.intercept_, ref.intercept_, atol=1e-6)
-    assert model.loss_history_[-1] <= ref.loss_history_[-1] * (1 + 1e-10)
+    X = _data(kind, seed, n=120)
+    s = np.random.default_rng(seed + 10).uniform(0.2, 3.0, X.shape[0])
+    obj = _objective(X, k, seed, alpha=1e-2, weights=s)
+    ref = SOLVERS["newton-cg"](
+        obj, np.zeros(obj.size), max_iter=100, tol=1e-12, step_done=lambda *a: False
+    )
+    result, history = _run(solver, obj, 3000, 1e-9, batch_size=4, seed=seed)
+    assert result.converged and result.n_iter < 3000
+    np.testing.assert_allclose(result.theta, ref.theta, atol=1e-6)
+    assert history[-1] <= obj.loss(ref.theta) * (1 + 1e-10)
 
 
-@pytest.mark.parametrize("solver", ["sag", "saga"])
+@pytest.mark.parametrize("solver", [sag, saga])
 def test_the_lazy_update_of_sparse_columns_gives_the_dense_iterates(solver):
     for seed in range(3):
         X = _data("sparse", seed, n=100, d=40)
-        y = np.random.default_rng(seed).integers(0, 3, 100)
-        model = SoftmaxRegression(
-            solver=solver, alpha=1e-2, max_iter=3, tol=0.0, batch_size=4, random_state=seed
-        )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # tol=0: three epochs never converge
-            fits = [clone(model).fit(Xi, y) for Xi in (X, X.toarray())]
-        np.testing.assert_allclose(fits[0].coef_, fits[1].coef_, atol=1e-12)
+        thetas = [
+            _run(solver, _objective(Xi, 3, seed, alpha=1e-2), 3, 0.0, batch_size=4, seed=seed)[0]
+            for Xi in (X, X.toarray())
+        ]
+        np.testing.assert_allclose(thetas[0].theta, thetas[1].theta, atol=1e-12)
 
 
-@pytest.mark.parametrize("solver", ["sag", "saga"])
+@pytest.mark.parametrize("solver", [sag, saga])
 @pytest.mark.parametrize("batch_size", [1, 32])
 def test_sag_step_bound_lowers_the_objective_over_epochs(solver, batch_size):
     for seed in range(3):
         X = _data("dense", seed) * 3.0  # large rows: a step beyond the bound would show
-        y = np.random.default_rng(seed).integers(0, 3, X.shape[0])
-        model = SoftmaxRegression(
-            solver=solver, alpha=1e-3, max_iter=30, tol=0.0, batch_size=batch_size, random_state=0
-        )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            model.fit(X, y)
-        h = np.array(model.loss_history_)
-        assert np.all(np.isfinite(h))
-        assert np.all(np.diff(h) <= 1e-12 * h[0]), np.diff(h).max()
+        obj = _objective(X, 3, seed, alpha=1e-3)
+        history = _run(solver, obj, 30, 0.0, batch_size=batch_size)[1]
+        assert np.all(np.isfinite(history)) and len(history) == 30
+        assert np.all(np.diff(history) <= 1e-12 * history[0]), np.diff(history).max()
 
 
 def test_sag_errors_name_what_was_expected():
