@@ -6,7 +6,11 @@ Data: rows of a CSR matrix with Zipf-distributed column frequencies, TF-IDF-like
 (log(1 + count) times an idf, rows scaled to unit norm), labels from a sparse linear model.
 Time to 1e-6 (relative) of the optimum: each solver's fewest iterations that reach it are found
 first, then exactly that many are timed (median of 3), each side at its best thread setting.
-Peak memory: tracemalloc around one such fit.
+Peak memory: tracemalloc around one such fit. Then, with the iterations found, both sides timed
+alternately in one process (one thread), which a busy machine skews less:
+
+    .venv/bin/python -c "import sys; sys.path.insert(0, 'benchmarks'); from sparse_scratch import
+    interleaved; interleaved('small', {'newton-cg': 4, 'lbfgs': 29}, {'sag': 18, 'newton-cg': 5})"
 """
 
 import statistics
@@ -165,3 +169,23 @@ def main(argv):
 
 if __name__ == "__main__":
     main(sys.argv[1:])
+
+
+def interleaved(case, ours, theirs, rounds=7):
+    """Time fixed-iteration fits of both sides alternately (one thread), medians per solver.
+
+    ``ours``/``theirs``: {solver: iterations} found by ``run``."""
+    n, d, density, k = CASES[case]
+    X, y = text_like(n, d, density, k)
+    pb = Problem(X, y, 1e-4)
+    fits = {("ours", s): (lambda s=s, m=m: pb.ours(s, m)) for s, m in ours.items()}
+    fits |= {("sk", s): (lambda s=s, m=m: pb.sklearn(s, m)) for s, m in theirs.items()}
+    times = {key: [] for key in fits}
+    with threadpool_limits(1):
+        for _ in range(rounds):
+            for key, fn in fits.items():
+                start = time.perf_counter()
+                fn()
+                times[key].append(time.perf_counter() - start)
+    for key, ts in times.items():
+        print(f"  {key[0]:4} {key[1]:9} median {1e3 * statistics.median(ts):8.1f} ms", flush=True)
