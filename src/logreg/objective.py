@@ -23,6 +23,7 @@ the data gradient (prop-l2-blowup).
 import numpy as np
 import scipy.sparse as sp
 
+from .curvature import column_curvature, top_eigenvalue
 from .pointwise import Binomial, Multinomial
 
 __all__ = ["BinaryObjective", "Objective", "SoftmaxObjective"]
@@ -267,16 +268,31 @@ class Objective:
         """The diagonal of Böhning's bound: one curvature scale per parameter, shape (size,).
 
         The solvers stop when every ``|gradient_j| / sqrt(scale_j)`` is at most ``tol``, a test
-        that multiplying a feature by a constant (with ``alpha`` rescaled) does not change.
+        that multiplying a feature by a constant (with ``alpha`` rescaled) does not change. Read
+        from weighted column sums of squares (``logreg.curvature``): O(nnz), no Gram matrix.
         """
         if self._scale is None:
-            diag, d, c = np.diag(self.gram), self.n_features, self.pointwise.label_curvature
+            diag = column_curvature(self.X, self.weights, self.fit_intercept)
+            d, c = self.n_features, self.pointwise.label_curvature
             scale = np.empty(self.size)
             scale[: self.n_weights] = np.tile(c * diag[:d] + self.alpha, self.n_outputs)
             if self.fit_intercept:
                 scale[self.n_weights :] = c * diag[d]
             self._scale = np.maximum(scale, np.finfo(np.float64).tiny)
         return self._scale
+
+    def lipschitz(self):
+        """An upper bound on the Hessian's largest eigenvalue at every theta (float):
+        ``label_curvature * lambda_max(X~^T diag(omega) X~) + alpha`` (prop-bohning).
+
+        Exact (``eigvalsh`` of the Gram matrix) up to ``KRONECKER_MAX`` columns; past that, power
+        iterations at O(nnz) each (``logreg.curvature.top_eigenvalue``), never a (D, D) matrix.
+        """
+        if self.n_features + int(self.fit_intercept) <= KRONECKER_MAX:
+            top = float(np.linalg.eigvalsh(self.gram)[-1])
+        else:
+            top = top_eigenvalue(self.X, self.weights, self.fit_intercept)
+        return self.pointwise.label_curvature * top + self.alpha
 
     def _preconditioner(self, label_matrix):
         """``precondition`` for the matrix ``A = label_matrix()``, formed (and eigendecomposed) on

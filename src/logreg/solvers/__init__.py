@@ -5,12 +5,22 @@ returns a ``Result``. ``step_done(theta, loss)`` is called after every iteration
 stops training early); ``theta`` is the solver's own flat float64 array.
 """
 
+from .choice import choose_solver
 from .gd import gd
 from .lbfgs import lbfgs
 from .newton import newton
 from .newton_cg import newton_cg
+from .sag import sag, saga
 from .sgd import sgd
 
-SOLVERS = {"newton-cg": newton_cg, "lbfgs": lbfgs, "newton": newton, "gd": gd, "sgd": sgd}
+SOLVERS = {
+    "newton-cg": newton_cg,
+    "lbfgs": lbfgs,
+    "newton": newton,
+    "gd": gd,
+    "sgd": sgd,
+    "sag": sag,
+    "saga": saga,
+}
 
-__all__ = ["SOLVERS", "gd", "lbfgs", "newton", "newton_cg", "sgd"]
+__all__ = ["SOLVERS", "choose_solver", "gd", "lbfgs", "newton", "newton_cg", "sag", "saga", "sgd"]
