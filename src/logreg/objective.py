@@ -180,8 +180,7 @@ class Objective:
         X, weights, w_cast = self._rows(rows)
         y = self.y if rows is None else self.y[..., rows]
         Z = self._logits(self._centered(theta), X)
-        losses, dZ, factors = self.pointwise.gradient(Z, y, curvature)
-        dZ *= w_cast[None, :]
+        losses, dZ, factors = self.pointwise.gradient(Z, y, curvature, w_cast)
         grad = self._project(self._backward(dZ, X))
         grad[: self.n_weights] += self.alpha * theta[: self.n_weights]
         return float(weights @ losses) + self._penalty(theta), grad, factors
@@ -251,9 +250,9 @@ class Objective:
             return theta
         theta = theta.copy()
         W, b = self.split(theta)
-        W -= W.mean(axis=0)
+        W -= np.add.reduce(W, axis=0) * (1.0 / self.n_outputs)  # .mean's overhead is 3 us each
         if b is not None:
-            b -= b.mean()
+            b -= b.sum() / self.n_outputs
         return theta
 
     def _project(self, grad):
@@ -266,9 +265,10 @@ class Objective:
         """
         if self.pointwise.shift_invariant:
             gW = grad[: self.n_weights].reshape(self.n_outputs, self.n_features)
-            gW -= gW.mean(axis=0)
+            gW -= np.add.reduce(gW, axis=0) * (1.0 / self.n_outputs)
             if self.fit_intercept:
-                grad[self.n_weights :] -= grad[self.n_weights :].mean()
+                gb = grad[self.n_weights :]
+                gb -= gb.sum() / self.n_outputs
         return grad
 
     def _rows(self, rows):

