@@ -238,14 +238,13 @@ class Objective:
             grad[self.n_weights :] = dZ.sum(axis=1, dtype=np.float64)
         return grad
 
-    def _centered(self, theta):
-        """``theta`` less its equal shift of every class, which no logit difference sees.
+    # A shift-invariant loss ignores an equal shift of every class (thm-shift-invariance), float32
+    # products do not: a common logit part c leaves c * 6e-8 in the differences, and the class
+    # sum of the data gradient, exactly zero, keeps a rounding that the preconditioner and
+    # Newton's solve divide by alpha. Logits are formed without the shift; the sum is removed.
 
-        The data term ignores that shift (thm-shift-invariance), but a float32 product does not:
-        a common part of the logits of size ``c`` leaves a rounding of ``c`` times 6e-8 in their
-        differences. A step along the flat direction (which only alpha curves) can make ``c``
-        large; the logits are formed without it.
-        """
+    def _centered(self, theta):
+        """``theta`` less its equal shift of every class (a copy), for the logits."""
         if not self.pointwise.shift_invariant:
             return theta
         theta = theta.copy()
@@ -256,13 +255,7 @@ class Objective:
         return theta
 
     def _project(self, grad):
-        """Remove the class mean of a data gradient (or Hessian product) of a shift-invariant loss.
-
-        Its columns ``p_i - y_i`` sum to zero over the classes (thm-shift-invariance), so every
-        class sum of ``dZ X~`` is zero; in float32 the rounding leaves about 1e-3 of it, which the
-        preconditioner and Newton's solve divide by ``alpha`` (a step of 1e3 for alpha = 1e-6).
-        Projecting it out in float64 restores the exact gradient's direction.
-        """
+        """A data gradient (or Hessian product) less its class mean, in place, in float64."""
         if self.pointwise.shift_invariant:
             gW = grad[: self.n_weights].reshape(self.n_outputs, self.n_features)
             gW -= np.add.reduce(gW, axis=0) * (1.0 / self.n_outputs)

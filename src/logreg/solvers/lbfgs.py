@@ -1,8 +1,9 @@
 """L-BFGS: a quasi-Newton method that builds a curvature model from the last ``memory`` steps.
 
-Each iteration computes the direction ``-H g`` by the two-loop recursion (Nocedal and Wright,
-Algorithm 7.4), where ``H`` approximates the inverse Hessian from pairs ``s = theta_new - theta``,
-``y = g_new - g`` that satisfy the secant condition ``H y = s``. The recursion starts from a
+Each iteration computes the direction ``-H g``, where ``H`` approximates the inverse Hessian from
+pairs ``s = theta_new - theta``, ``y = g_new - g`` that satisfy the secant condition ``H y = s``:
+the book derives it by the two-loop recursion (Nocedal and Wright, Algorithm 7.4, ``two_loop``);
+the solver applies the same matrix in compact form (``CompactInverse``). The model starts from a
 diagonal matrix: the inverse of the diagonal of Böhning's bound (prop-bohning), scaled by
 ``s.y / y.D^-1 y``, which makes the method insensitive to the scale of each feature. The step
 length satisfies the strong Wolfe conditions.

@@ -14,6 +14,8 @@ objective is within that rounding error of ``f(theta)`` is judged by its slope a
 
 import numpy as np
 
+EPS, TINY = float(np.finfo(np.float64).eps), float(np.finfo(np.float64).tiny)
+
 
 def _cubic_min(a, fa, da, b, fb, db):
     """Minimizer of the cubic through (a, fa, da) and (b, fb, db), or None."""
@@ -53,9 +55,6 @@ def strong_wolfe(evaluate, f0, slope0, step=1.0, c1=1e-4, c2=0.9, max_evals=25):
             continue
         return _zoom(evaluate, f0, slope0, *lo, *hi, c1, c2, max_evals - evals, best, noise)
     return (best[0], best[1]) if best[2] < f0 else (None, None)
-
-
-EPS, TINY = float(np.finfo(np.float64).eps), float(np.finfo(np.float64).tiny)
 
 
 def _rounding(f0):
