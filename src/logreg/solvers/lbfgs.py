@@ -14,7 +14,7 @@ import numpy as np
 from ._common import Result, Stopping
 from .linesearch import strong_wolfe
 
-MEMORY_BYTES = 1 << 26  # the stored pairs' budget: 50 pairs up to 80000 parameters, 10 from 400000
+MEMORY_BYTES = 1 << 23  # the stored pairs' budget: 50 pairs up to 10000 parameters, 10 past 52000
 
 
 def lbfgs(obj, theta, *, max_iter, tol, step_done, memory=None, **_):
