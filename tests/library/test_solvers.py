@@ -1,11 +1,14 @@
 """The solvers (logreg.solvers): the line searches, the conjugate gradients and each solver on its
 own, against the conditions they promise and a known optimum."""
 
+from collections import deque
+
 import numpy as np
 import pytest
 
 from logreg.objective import BinaryObjective, SoftmaxObjective
 from logreg.solvers import SOLVERS
+from logreg.solvers.lbfgs import CompactInverse, two_loop
 from logreg.solvers.linesearch import strong_wolfe
 from logreg.solvers.newton_cg import pcg
 
@@ -115,3 +118,27 @@ def test_each_solver_reaches_the_optimum_of_a_small_problem(solver, kind):
     assert result.converged
     assert obj.loss(result.theta) - f_star <= 1e-12 * f_star
     np.testing.assert_allclose(result.theta, best, atol=1e-6)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("memory", [1, 3, 7])
+def test_compact_lbfgs_model_equals_the_two_loop_recursion(seed, memory):
+    # Byrd, Nocedal and Schnabel's compact form is the same matrix as the two-loop recursion's,
+    # through the ring's wrap-around (12 pairs into at most 7 slots) and any gamma and scale.
+    rng = np.random.default_rng(seed)
+    n = 9
+    M = rng.normal(size=(n, n))
+    A = M @ M.T + 0.1 * np.eye(n)
+    scale = rng.uniform(0.1, 10.0, n)
+    compact, pairs = CompactInverse(n, memory, scale), deque(maxlen=memory)
+    for _ in range(12):
+        s = rng.normal(size=n)
+        y = A @ s
+        yy = compact.append(s, y)
+        pairs.append((s, y, 1.0 / (s @ y)))
+        assert np.isclose(yy, y @ (y / scale))
+        g, gamma = rng.normal(size=n), rng.uniform(0.1, 10.0)
+        expected = two_loop(g, pairs, gamma, scale)
+        np.testing.assert_allclose(compact.apply(g, gamma), expected, rtol=1e-9, atol=1e-12)
+    compact.clear()
+    np.testing.assert_allclose(compact.apply(g, gamma), gamma * g / scale)

@@ -34,6 +34,26 @@ class Stopping:
         return self.measure(grad) <= self.tol
 
 
+class Stall:
+    """Tells when a Newton-type method's steps are lost in the rounding of X's dtype.
+
+    Once the objective's decrease is below its rounding, a Newton step from inside its region of
+    quadratic convergence at least halves the scaled gradient (Nocedal and Wright, Theorem 3.5;
+    superlinear for an inexact step whose forcing term goes to zero, their Theorem 7.2). A step
+    that does neither only moved within the rounding; two in a row end the run, which then
+    reports "no progress" (and the estimator warns when tol is not met).
+    """
+
+    def __init__(self, obj, stop):
+        self.resolution, self.stop, self.count = np.finfo(obj.dtype).eps, stop, 0
+
+    def __call__(self, loss, new_loss, grad, new_grad):
+        small = loss - new_loss <= self.resolution * abs(loss)
+        lost = small and self.stop.measure(new_grad) > 0.5 * self.stop.measure(grad)
+        self.count = self.count + 1 if lost else 0
+        return self.count >= 2
+
+
 def check_divergence(obj, theta, loss, lr):
     """Raise DivergenceError when the iterates provably grow without bound.
 

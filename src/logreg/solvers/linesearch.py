@@ -14,6 +14,8 @@ objective is within that rounding error of ``f(theta)`` is judged by its slope a
 
 import numpy as np
 
+EPS, TINY = float(np.finfo(np.float64).eps), float(np.finfo(np.float64).tiny)
+
 
 def _cubic_min(a, fa, da, b, fb, db):
     """Minimizer of the cubic through (a, fa, da) and (b, fb, db), or None."""
@@ -57,7 +59,7 @@ def strong_wolfe(evaluate, f0, slope0, step=1.0, c1=1e-4, c2=0.9, max_evals=25):
 
 def _rounding(f0):
     """The rounding error of an objective near ``f0``: a few units in its last place."""
-    return 8 * np.finfo(float).eps * max(abs(f0), np.finfo(float).tiny)
+    return 8 * EPS * max(abs(f0), TINY)
 
 
 def _zoom(evaluate, f0, slope0, lo, f_lo, d_lo, hi, f_hi, d_hi, c1, c2, evals_left, best, noise):

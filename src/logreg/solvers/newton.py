@@ -9,7 +9,7 @@ full step is accepted and convergence is quadratic.
 
 import numpy as np
 
-from ._common import Result, Stopping
+from ._common import Result, Stall, Stopping
 
 
 def newton(obj, theta, *, max_iter, tol, step_done, **_):
@@ -18,6 +18,7 @@ def newton(obj, theta, *, max_iter, tol, step_done, **_):
     if stop(grad):
         return Result(theta, 0, True)
     N = obj.null_space()
+    stalled = Stall(obj, stop)
     for it in range(1, max_iter + 1):
         H = obj.hessian(theta)
         if N is not None:
@@ -45,7 +46,10 @@ def newton(obj, theta, *, max_iter, tol, step_done, **_):
             step *= 0.5
         else:  # no decrease at this precision: the optimum, as far as rounding allows
             return Result(theta, it - 1, stop(grad), "line search")
+        lost = stalled(loss, new_loss, grad, new_grad)
         theta, loss, grad = trial, new_loss, new_grad
         if step_done(theta, loss) or stop(grad):
             return Result(theta, it, True)
+        if lost:  # more Hessians would buy nothing
+            return Result(theta, it, False, "no progress")
     return Result(theta, max_iter, False)

@@ -11,7 +11,7 @@ would not fit.
 
 import numpy as np
 
-from ._common import Result, Stopping
+from ._common import Result, Stall, Stopping
 from .linesearch import strong_wolfe
 
 
@@ -20,6 +20,7 @@ def newton_cg(obj, theta, *, max_iter, tol, step_done, max_cg=200, **_):
     loss, grad, hessp, precondition = obj.loss_grad_hessp(theta)
     if stop(grad):
         return Result(theta, 0, True)
+    stalled = Stall(obj, stop)
     for it in range(1, max_iter + 1):
         forcing = min(0.5, np.sqrt(stop.measure(grad)))
         direction = pcg(hessp, -grad, precondition, forcing, max_cg)
@@ -36,9 +37,12 @@ def newton_cg(obj, theta, *, max_iter, tol, step_done, max_cg=200, **_):
         step, payload = strong_wolfe(evaluate, loss, slope)
         if step is None:
             return Result(theta, it - 1, stop(grad), "line search")
+        lost = stalled(loss, payload[1], grad, payload[2])
         theta, loss, grad, hessp, precondition = payload
         if step_done(theta, loss) or stop(grad):
             return Result(theta, it, True)
+        if lost:
+            return Result(theta, it, False, "no progress")
     return Result(theta, max_iter, False)
 
 
