@@ -26,7 +26,7 @@ from problem import Problem, default_solver, peak_memory, resolve_auto, skip_rea
 from threadpoolctl import threadpool_limits
 
 THREADS = (1, None)  # one BLAS/OpenMP thread, and the library's default
-CUT = 10.0  # a search fit this many times slower than the side's fastest ends that search
+CUT = 5.0  # a search fit this many times slower than the side's fastest ends that search
 SCREEN = 3.0  # solvers this much slower than their side's fastest in the search are not timed
 WALL_CAP = 120.0  # seconds: a search fit with nothing to compare against yet stops here
 # newton-type solvers first: their few iterations give the cut-off a fastest time early

@@ -134,11 +134,13 @@ def _mb(value):
     return "-" if value is None else f"{value / 1e6:.1f}"
 
 
+def markdown(rows):
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    return lines + ["| " + " | ".join(row["cells"]) + " |" for row in rows]
+
+
 def print_table(rows):
-    print("| " + " | ".join(COLUMNS) + " |")
-    print("|" + "---|" * len(COLUMNS))
-    for row in rows:
-        print("| " + " | ".join(row["cells"]) + " |")
+    print("\n".join(markdown(rows)))
     print()
     for row in rows:
         skipped = [e for e in row["entries"] if e["note"]]
@@ -149,20 +151,22 @@ def print_table(rows):
 
 
 def environment():
+    import scipy
     import sklearn
 
     blas = ", ".join(
-        f"{i['internal_api']} {i.get('version', '')} ({i['num_threads']} threads)"
+        f"{i['internal_api']} {i.get('version', '')} ({i['num_threads']} threads by default)"
         for i in threadpool_info()
         if i["user_api"] == "blas"
     )
+    variables = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
     return {
-        "logreg": logreg.__version__,
-        "scikit-learn": sklearn.__version__,
-        "numpy": np.__version__,
-        "python": sys.version.split()[0],
+        "versions": f"logreg {logreg.__version__}, scikit-learn {sklearn.__version__}, "
+        f"numpy {np.__version__}, scipy {scipy.__version__}, Python {sys.version.split()[0]}",
         "cores": os.cpu_count(),
         "blas": blas,
+        "thread variables": ", ".join(f"{v}={os.environ[v]}" for v in variables if v in os.environ)
+        or "none set",
     }
 
 
@@ -183,9 +187,6 @@ def main(argv=None):
         )
     load_before, started, cpu = os.getloadavg(), time.perf_counter(), time.process_time()
     env = environment()
-    print(", ".join(f"{k} {v}" for k, v in env.items()))
-    print(f"load average before: {' '.join(f'{x:.2f}' for x in load_before)}")
-    print()
 
     solvers = list(logreg.models.SOLVERS)
     rows = []
@@ -193,8 +194,8 @@ def main(argv=None):
     if table_names:
         print("Time to an objective within 1e-6 of the optimum")
         print(f"logreg's solvers: {', '.join(solvers)}; scikit-learn's: {', '.join(SK_SOLVERS)}")
+        log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
         for name in table_names:
-            log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
             repeats = 3 if args.quick else None
             rows.append(summarize(measure_case(CASES[name], solvers, repeats, log=log)))
         print()
@@ -215,12 +216,22 @@ def main(argv=None):
         print()
     load_after, elapsed = os.getloadavg(), time.perf_counter() - started
     cpu = time.process_time() - cpu  # all threads: about the wall time on a quiet machine
-    print(f"load average after: {' '.join(f'{x:.2f}' for x in load_after)}")
-    print(f"run time {elapsed:.0f} s wall, {cpu:.0f} s CPU")
+    print(
+        f"load average (1, 5, 15 min): before {' '.join(f'{x:.2f}' for x in load_before)}, "
+        f"after {' '.join(f'{x:.2f}' for x in load_after)}"
+    )
+    print(
+        "threads: each entry at the faster of threadpool_limits(1) and the default; "
+        f"{env['cores']} cores; BLAS {env['blas']}; {env['thread variables']}"
+    )
+    print(f"versions: {env['versions']}")
+    print(f"run time {elapsed:.0f} s wall, {cpu:.0f} s CPU (all threads)")
     if args.json:
+        table = markdown(rows)
         for row in rows:
             row.pop("cells")
         report = {
+            "table": table,
             "environment": env,
             "load_before": load_before,
             "load_after": load_after,
