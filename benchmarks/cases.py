@@ -191,5 +191,5 @@ CASES = {
     ]
 }
 
-QUICK = ("digits-1e-2", "ill-conditioned", "wide-binary", "sparse-small")
+QUICK = ("digits-1e-2", "ill-conditioned", "sparse-small")
 FULL = tuple(name for name in CASES if name != "sparse-small")

@@ -20,7 +20,7 @@ P1     One gradient-descent iteration through fit on 60000 x 784, 10 classes, at
 D      The candidate default solvers with the estimator's defaults (max_iter=100, tol=1e-6) on
        unscaled problems, where a default either converges or warns.
 
---quick runs P1 and D at small sizes and four small rows; --cases picks rows (and P1, D) by name.
+--quick runs P1 at a small size, D, and three small rows; --cases picks rows (and P1, D) by name.
 """
 
 import argparse
