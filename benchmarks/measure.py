@@ -164,7 +164,7 @@ def measure_case(case, ours_solvers, repeats=None, log=print):
             problem, e.side, resolved if e.solver == "auto" and resolved else e.solver
         )
     problem.set_target({e.solver for e in entries if e.side == "ours" and e.note})
-    log(f"  {case.name}: f* = {problem.f_ref:.12g}")
+    log(f"  {case.name}: f* = {problem.f_ref:.12g} ({time.perf_counter() - started:.0f} s)")
     best = {"ours": None, "sklearn": None}
     for e in entries:
         if e.note:

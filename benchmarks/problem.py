@@ -164,7 +164,10 @@ def _choose_solver(problem):
         ):
             return None  # an argument this benchmark does not know how to supply
     picked = choose(**args)
-    return picked if isinstance(picked, str) else getattr(picked, "__name__", str(picked))
+    if isinstance(picked, str):
+        return picked
+    names = [k for k, fn in logreg.solvers.SOLVERS.items() if fn is picked]  # a solver function
+    return names[0] if names else getattr(picked, "__name__", str(picked))
 
 
 _DENSE_PROBE = {}
