@@ -63,7 +63,9 @@ def print_p1(quick, repeats):
         f"    {'dtype':8} {'iteration':>10} {'threads':>8} {'2 products':>11} {'ratio':>7}  target"
     )
     for dtype, t, setting, floor in p1(n, d, k, repeats):
-        verdict = "met" if t / floor <= 1.15 else "MISSED"
+        verdict = "met" if 0 < t / floor <= 1.15 else "MISSED"
+        if t <= 0:  # the 6-iteration fit's median below the 1-iteration fit's: load, not speed
+            verdict = "not measured (the machine is too noisy: rerun)"
         line = (
             f"    {dtype:8} {t * 1e3:8.2f}ms {setting!s:>8} {floor * 1e3:9.2f}ms {t / floor:7.3f}"
         )
