@@ -1,354 +1,246 @@
-"""Performance of the logreg trainer against scikit-learn, measured side by side in one run.
+"""Performance of the logreg solvers against scikit-learn's, measured side by side in one run.
 
-    .venv/bin/python benchmarks/run.py [--quick]
+    .venv/bin/python benchmarks/run.py [--quick] [--cases NAME,...] [--json PATH]
 
 Nothing here is a test: the machines are shared and noisy, so every figure is a ratio of two
-timings taken in the same process, each side at its best thread setting (one BLAS/OpenMP thread
-or the default), median of several runs. Targets:
+timings taken in the same process, interleaved, each side at its best thread setting (one
+BLAS/OpenMP thread or the default), median of several runs; the load average is printed before
+and after. The parts:
 
-P1  One gradient-descent iteration *through fit* (a 6-iteration fit minus a 1-iteration fit,
-    divided by 5) on 60,000 x 784, 10 classes, at most 1.15 times the two matrix products it
-    cannot avoid, measured beside it.
-P2  Standardized digits (1797 x 64, 10 classes), alpha in {1e-2, 1e-3}: time to an objective
-    within 1e-6 (relative) of the optimum, our fastest solver at most 0.25 times scikit-learn's
-    fastest (lbfgs or newton-cg). Each solver runs exactly the iterations it needs (found first).
-P6  make_classification 20,000 x 200, 8 classes (float64) and 200,000 x 100, 10 classes
-    (float32): time to the same accuracy at most 1x scikit-learn's fastest, and peak memory
-    (tracemalloc) at most 2x scikit-learn's plus the size of X.
-D   The default solver: lbfgs and newton-cg with the estimator's defaults (max_iter=100,
-    tol=1e-6) on unscaled problems, where a default either converges or warns.
+table  One row per data set (benchmarks/cases.py): standardized digits at alpha 1e-2 and 1e-3
+       (P2: our fastest solver's time to 1e-6 of the optimum at most 0.25x scikit-learn's fastest),
+       K = 50, n = 100000, p > n (K = 3 and binary), ill-conditioned columns, P6's two large
+       make_classification problems (at most 1x, and our default's peak memory at most 2x
+       scikit-learn's plus X), and sparse text-like CSR data (our *default* solver at most 1x
+       scikit-learn's fastest and at most 1.5x its peak memory). Every other row: our fastest at
+       most 1x. The method is in benchmarks/measure.py; logreg's solvers are read from
+       logreg.models.SOLVERS, scikit-learn's are lbfgs, newton-cg, newton-cholesky, sag, saga.
+P1     One gradient-descent iteration through fit on 60000 x 784, 10 classes, at most 1.15x the
+       two matrix products it cannot avoid, measured beside it.
+D      The candidate default solvers with the estimator's defaults (max_iter=100, tol=1e-6) on
+       unscaled problems, where a default either converges or warns.
+
+--quick runs P1 at a small size, D, and three small rows; --cases picks rows (and P1, D) by name.
 """
 
 import argparse
+import json
 import os
-import statistics
 import sys
 import time
-import tracemalloc
-import warnings
 
 import numpy as np
-from threadpoolctl import threadpool_info, threadpool_limits
+import scipy.sparse as sp
+from cases import CASES, FULL, QUICK
+from measure import CUT, SCREEN, SK_SOLVERS, measure_case
+from problem import DENSE_MAX, EXACT_MAX
+from sections import print_d, print_p1
+from threadpoolctl import threadpool_info
 
 import logreg
-from logreg import SoftmaxRegression
-from logreg.objective import SoftmaxObjective
+import logreg.models
 
-REL_GAP = 1e-6
-THREADS = (1, None)  # one thread, and the default
-
-
-def best_time(fn, repeats):
-    """The best of one-thread and default-thread medians, and which setting won."""
-    out = {}
-    for threads in THREADS:
-        with threadpool_limits(threads):
-            fn()  # warm-up
-            out[threads or "default"] = statistics.median(_timed(fn) for _ in range(repeats))
-    setting = min(out, key=out.get)
-    return out[setting], setting
+COLUMNS = (
+    "case",
+    "ours fastest",
+    "ours default",
+    "scikit-learn fastest",
+    "fastest / fastest",
+    "default / fastest",
+    "peak MB ours default / sk fastest",
+    "memory ratio",
+    "target",
+    "",
+)
 
 
-def _timed(fn):
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+def nbytes(X):
+    return X.data.nbytes + X.indices.nbytes + X.indptr.nbytes if sp.issparse(X) else X.nbytes
 
 
-def quiet(fn):
-    def wrapped(*args, **kwargs):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return fn(*args, **kwargs)
-
-    return wrapped
-
-
-# ---------------------------------------------------------------------------
-# P1
-# ---------------------------------------------------------------------------
-
-
-def p1(n, d, k, repeats):
-    rng = np.random.default_rng(0)
-    rows = []
-    for dtype in (np.float64, np.float32):
-        X = rng.standard_normal((n, d)).astype(dtype)
-        y = rng.integers(0, k, n)
-        W = (0.01 * rng.standard_normal((k, d))).astype(dtype)
-        G = (0.01 * rng.standard_normal((k, n))).astype(dtype)
-
-        def products(X=X, W=W, G=G):
-            W @ X.T
-            G @ X
-
-        fit = quiet(
-            lambda m, X=X, y=y: SoftmaxRegression(solver="gd", lr=0.1, max_iter=m, tol=0.0).fit(
-                X, y
-            )
+def summarize(result):
+    """One table row (a dict) from measure_case's result."""
+    case, problem = result["case"], result["problem"]
+    ours, sk, default = result["fastest"]["ours"], result["fastest"]["sklearn"], result["default"]
+    row = {"case": case.name, "about": case.about, "alpha": case.alpha}
+    t_sk = sk.best[0] if sk else None
+    t_ours = ours.best[0] if ours else None
+    t_default = default.best[0] if default and default.times else None
+    row["fastest_ratio"] = t_ours / t_sk if t_ours and t_sk else None
+    row["default_ratio"] = t_default / t_sk if t_default and t_sk else None
+    peak_default = default.peak if default else None
+    peak_sk = sk.peak if sk else None
+    row["memory_ratio"] = peak_default / peak_sk if peak_default and peak_sk else None
+    target = case.target
+    ratio = row["fastest_ratio" if target.compare == "fastest" else "default_ratio"]
+    met = ratio is not None and ratio <= target.time
+    if target.memory is not None:
+        limit = (
+            target.memory * peak_sk + (nbytes(problem.X) if target.plus_x else 0) if peak_sk else 0
         )
-        floor, _ = best_time(products, repeats)
-        results = {}
-        for threads in THREADS:
-            with threadpool_limits(threads):
-                fit(1)
-                t1 = statistics.median(_timed(lambda f=fit: f(1)) for _ in range(repeats))
-                t6 = statistics.median(_timed(lambda f=fit: f(6)) for _ in range(repeats))
-                results[threads or "default"] = (t6 - t1) / 5
-        setting = min(results, key=results.get)
-        rows.append((np.dtype(dtype).name, results[setting], setting, floor))
-    return rows
+        met = met and peak_default is not None and peak_default <= limit
+    row["target"], row["met"] = target.describe(), bool(met)
+    default_name = default.solver if default else "?"
+    if default_name == "auto":
+        default_name = f"auto->{result['resolved'] or '?'}"
+    row["default_solver"] = default_name
+    row["f_star"], row["f_lowest"] = problem.f_ref, problem.f_star
+    row["X_MB"] = nbytes(problem.X) / 1e6
+    row["repeats"] = result["repeats"]
+    row["entries"] = [
+        {
+            "side": e.side,
+            "solver": e.solver,
+            "iterations": e.iterations,
+            "search_s": e.search_s,
+            "median_s": {str(k): v for k, v in e.times.items()},
+            "best_s": e.best[0],
+            "threads": e.best[1],
+            "peak_MB": e.peak / 1e6 if e.peak is not None else None,
+            "note": e.note,
+            "fastest": e is ours or e is sk,
+        }
+        for e in result["entries"]
+    ]
+    row["cells"] = [
+        case.name,
+        _cell(ours, iterations=True),
+        _cell(default, name=default_name),
+        _cell(sk, iterations=True),
+        _ratio(row["fastest_ratio"]),
+        _ratio(row["default_ratio"]),
+        f"{_mb(peak_default)} / {_mb(peak_sk)}",
+        _ratio(row["memory_ratio"]),
+        row["target"],
+        "met" if met else "MISSED",
+    ]
+    return row
 
 
-# ---------------------------------------------------------------------------
-# P2 and P6: time to an accuracy
-# ---------------------------------------------------------------------------
+def _cell(entry, iterations=False, name=None):
+    if entry is None or not entry.times:
+        return f"{name or ''} -".strip()
+    t, setting = entry.best
+    its = f", {entry.iterations} it" if iterations else ""
+    threads = "1 thr" if setting == 1 else "default thr"
+    return f"{name or entry.solver}{its}, {t * 1e3:.1f} ms ({threads})"
 
 
-class Problem:
-    def __init__(self, X, y, alpha):
-        self.X, self.y, self.alpha = X, y, alpha
-        n = len(y)
-        self.obj = SoftmaxObjective(
-            X,
-            np.unique(y, return_inverse=True)[1],
-            len(np.unique(y)),
-            alpha,
-            True,
-            np.full(n, 1 / n),
-        )
-        ref = quiet(SoftmaxRegression(solver="newton-cg", alpha=alpha, tol=1e-9, max_iter=200).fit)(
-            X, y
-        )
-        self.f_star = self.objective(ref.coef_, ref.intercept_)
-        self.target = self.f_star * (1 + REL_GAP)
-
-    def objective(self, coef, intercept):
-        return self.obj.loss(
-            np.concatenate([np.asarray(coef, float).ravel(), np.asarray(intercept, float).ravel()])
-        )
-
-    def ours(self, solver, max_iter, **params):
-        return quiet(
-            SoftmaxRegression(
-                solver=solver, alpha=self.alpha, max_iter=max_iter, tol=0.0, **params
-            ).fit
-        )(self.X, self.y)
-
-    def sklearn(self, solver, max_iter):
-        from sklearn.linear_model import LogisticRegression
-
-        C = 1.0 / (self.alpha * len(self.y))
-        return quiet(LogisticRegression(C=C, solver=solver, max_iter=max_iter, tol=1e-16).fit)(
-            self.X, self.y
-        )
-
-    def our_iterations(self, solver, limit, **params):
-        history = self.ours(solver, limit, **params).loss_history_
-        return next((i + 1 for i, f in enumerate(history) if f <= self.target), None)
-
-    def sklearn_iterations(self, solver, limit):
-        """The fewest iterations whose result reaches the target (doubling, then bisection)."""
-
-        def ok(k):
-            m = self.sklearn(solver, k)
-            return self.objective(m.coef_, m.intercept_) <= self.target
-
-        hi = 1
-        while not ok(hi):
-            hi *= 2
-            if hi > limit:
-                return None
-        lo = hi // 2
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            lo, hi = (lo, mid) if ok(mid) else (mid, hi)
-        return hi
+def _ratio(value):
+    return "-" if value is None else f"{value:.2f}"
 
 
-def peak_memory(fn):
-    tracemalloc.start()
-    fn()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak
+def _mb(value):
+    return "-" if value is None else f"{value / 1e6:.1f}"
 
 
-def p2(repeats):
-    from sklearn.datasets import load_digits
-    from sklearn.preprocessing import StandardScaler
-
-    X, y = load_digits(return_X_y=True)
-    X = StandardScaler().fit_transform(X)
-    rows = []
-    for alpha in (1e-2, 1e-3):
-        problem = Problem(X, y, alpha)
-        sk = {}
-        for solver in ("lbfgs", "newton-cg"):
-            k = problem.sklearn_iterations(solver, 4096)
-            run = lambda s=solver, k=k, pb=problem: pb.sklearn(s, k)  # noqa: E731
-            sk[solver] = (k, *best_time(run, repeats))
-        ours = {}
-        for solver, limit, params in (
-            ("newton-cg", 50, {}),
-            ("lbfgs", 500, {}),
-            ("newton", 50, {}),
-            ("gd", 3000, {}),
-        ):
-            k = problem.our_iterations(solver, limit, **params)
-            if k is None:
-                ours[solver] = (None, None, None)
-                continue
-            run = lambda s=solver, k=k, p=params, pb=problem: pb.ours(s, k, **p)  # noqa: E731
-            ours[solver] = (k, *best_time(run, repeats))
-        rows.append((alpha, sk, ours))
-    return rows
+def markdown(rows):
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    return lines + ["| " + " | ".join(row["cells"]) + " |" for row in rows]
 
 
-def p6(quick, repeats):
-    from sklearn.datasets import make_classification
-
-    cases = [(20_000, 200, 8, np.float64), (200_000, 100, 10, np.float32)]
-    if quick:
-        cases = [(5_000, 100, 8, np.float64), (20_000, 50, 10, np.float32)]
-    rows = []
-    for n, d, k, dtype in cases:
-        X, y = make_classification(
-            n,
-            d,
-            n_informative=min(d // 2, 50),
-            n_redundant=0,
-            n_classes=k,
-            n_clusters_per_class=1,
-            random_state=0,
-        )
-        X = X.astype(dtype)
-        problem = Problem(X, y, 1e-4)
-        results = {}
-        for side, solver in (
-            ("sklearn", "lbfgs"),
-            ("sklearn", "newton-cg"),
-            ("logreg", "newton-cg"),
-            ("logreg", "lbfgs"),
-        ):
-            if side == "sklearn":
-                iters = problem.sklearn_iterations(solver, 2048)
-                run = lambda s=solver, i=iters, pb=problem: pb.sklearn(s, i)  # noqa: E731
-            else:
-                iters = problem.our_iterations(solver, 2000)
-                run = lambda s=solver, i=iters, pb=problem: pb.ours(s, i)  # noqa: E731
-            t, setting = best_time(run, repeats)
-            results[(side, solver)] = (iters, t, setting, peak_memory(run))
-        rows.append(((n, d, k, np.dtype(dtype).name, X.nbytes), results))
-    return rows
+def print_table(rows):
+    print("\n".join(markdown(rows)))
+    print()
+    for row in rows:
+        skipped = [e for e in row["entries"] if e["note"]]
+        if skipped:
+            print(f"{row['case']} ({row['about']}, alpha={row['alpha']:g}):")
+            for e in skipped:
+                print(f"    {e['side']} {e['solver']}: {e['note']}")
 
 
-def default_solver():
-    """Each candidate default on unscaled data with default settings: converged? time, objective."""
-    from sklearn.datasets import load_breast_cancer, load_digits, load_iris
+def environment():
+    import scipy
+    import sklearn
 
-    cases = []
-    X, y = load_digits(return_X_y=True)
-    cases += [(f"digits (raw pixels), alpha={a:g}", X, y, a) for a in (1e-2, 1e-3, 1e-4)]
-    X, y = load_breast_cancer(return_X_y=True)
-    cases.append(("breast cancer (raw), alpha=1e-3", X, y, 1e-3))
-    X, y = load_iris(return_X_y=True)
-    cases += [(f"iris, alpha={a:g}", X, y, a) for a in (0.0, 1e-3)]
-    rows = []
-    for name, X, y, alpha in cases:
-        out = {}
-        for solver in ("lbfgs", "newton-cg"):
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                start = time.perf_counter()
-                model = SoftmaxRegression(solver=solver, alpha=alpha).fit(X, y)
-                elapsed = time.perf_counter() - start
-            converged = not any("did not converge" in str(w.message) for w in caught)
-            out[solver] = (converged, model.n_iter_[0], elapsed, model.loss_history_[-1])
-        rows.append((name, out))
-    return rows
-
-
-# ---------------------------------------------------------------------------
+    blas = ", ".join(
+        f"{i['internal_api']} {i.get('version', '')} ({i['num_threads']} threads by default)"
+        for i in threadpool_info()
+        if i["user_api"] == "blas"
+    )
+    variables = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+    return {
+        "versions": f"logreg {logreg.__version__}, scikit-learn {sklearn.__version__}, "
+        f"numpy {np.__version__}, scipy {scipy.__version__}, Python {sys.version.split()[0]}",
+        "cores": os.cpu_count(),
+        "blas": blas,
+        "thread variables": ", ".join(f"{v}={os.environ[v]}" for v in variables if v in os.environ)
+        or "none set",
+    }
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes, few repeats")
-    quick = parser.parse_args(argv).quick
-    repeats = 3 if quick else 5
-    blas = ", ".join(
-        f"{i['internal_api']} {i.get('version', '')}"
-        for i in threadpool_info()
-        if i["user_api"] == "blas"
+    parser.add_argument("--quick", action="store_true", help="small sizes, a few rows (~1 min)")
+    parser.add_argument(
+        "--cases",
+        help=f"comma-separated rows to run, among: {', '.join(CASES)}; P1 and D name those parts",
     )
-    import sklearn
-
-    versions = f"scikit-learn {sklearn.__version__}, numpy {np.__version__}"
-    print(f"logreg {logreg.__version__}, {versions}, Python {sys.version.split()[0]}")
-    print(f"cores: {os.cpu_count()}, BLAS: {blas}")
-    print(f"each time: the best of one thread and the default, median of {repeats} runs")
-    print()
-
-    n, d, k = (6_000, 784, 10) if quick else (60_000, 784, 10)
-    print(f"P1  one gd iteration through fit, {n} x {d}, {k} classes, against W X^T and G X")
-    print(
-        f"    {'dtype':8} {'iteration':>10} {'threads':>8} {'2 products':>11} {'ratio':>7}  target"
-    )
-    for dtype, t, setting, floor in p1(n, d, k, repeats):
-        verdict = "met" if t / floor <= 1.15 else "MISSED"
-        line = (
-            f"    {dtype:8} {t * 1e3:8.2f}ms {setting!s:>8} {floor * 1e3:9.2f}ms {t / floor:7.3f}"
+    parser.add_argument("--json", help="also write the table and every measurement here")
+    args = parser.parse_args(argv)
+    names = args.cases.split(",") if args.cases else [*(QUICK if args.quick else FULL), "P1", "D"]
+    unknown = [n for n in names if n not in CASES and n not in ("P1", "D")]
+    if unknown:
+        parser.error(
+            f"unknown case(s) {', '.join(unknown)}; expected names among {', '.join(CASES)}, P1, D"
         )
-        print(f"{line}  <= 1.15: {verdict}")
-    print()
+    load_before, started, cpu = os.getloadavg(), time.perf_counter(), time.process_time()
+    env = environment()
 
-    print("P2  standardized digits: time to within 1e-6 of the optimum")
-    for alpha, sk, ours in p2(repeats):
-        best_sk = min(v[1] for v in sk.values())
-        fastest = min((v[1], s) for s, v in ours.items() if v[1] is not None)
-        for side, table in (("scikit-learn", sk), ("logreg", ours)):
-            for solver, (iters, t, setting) in table.items():
-                head = f"    alpha={alpha:<6g} {side:12} {solver:9}"
-                if t is None:
-                    print(f"{head} not reached")
-                    continue
-                print(f"{head} {iters:5d} it {t * 1e3:8.1f}ms ({setting} thr)")
-        ratio = fastest[0] / best_sk
-        verdict = "met" if ratio <= 0.25 else "MISSED"
-        label = f"our fastest ({fastest[1]}) / scikit-learn's fastest"
-        print(f"    alpha={alpha:<6g} {label}: {ratio:.3f}")
-        print(f"    {'':12} target <= 0.25: {verdict}")
-    print()
-
-    print("P6  large problems: time to within 1e-6 of the optimum, peak memory (tracemalloc)")
-    for (n, d, k, dtype, xbytes), results in p6(quick, 3):
-        name = f"{n}x{d}x{k} {dtype}"
-        sk = {s: v for (side, s), v in results.items() if side == "sklearn"}
-        ours = {s: v for (side, s), v in results.items() if side == "logreg"}
-        for (side, solver), (iters, t, setting, peak) in results.items():
-            line = f"    {name} {side:8} {solver:9} {iters!s:>5} it {t:7.2f}s ({setting} thr)"
-            print(f"{line} peak {peak / 1e6:8.1f} MB")
-        t_sk = min(v[1] for v in sk.values())
-        fastest = min(ours, key=lambda s: ours[s][1])
-        t_ours, peak_ours = ours[fastest][1], ours[fastest][3]
-        limit = 2 * min(v[3] for v in sk.values()) + xbytes
-        time_verdict = "met" if t_ours <= t_sk else "MISSED"
-        memory_verdict = "met" if peak_ours <= limit else "MISSED"
-        print(f"    {name} time: ours ({fastest}) / scikit-learn's fastest = {t_ours / t_sk:.3f}")
-        print(f"    {'':12} target <= 1: {time_verdict}")
-        print(f"    {name} memory: {peak_ours / 1e6:.1f} MB, limit {limit / 1e6:.1f} MB")
-        print(f"    {'':12} (2 x scikit-learn's + X): {memory_verdict}")
-
-    print()
-
-    print("D   default settings on unscaled data (max_iter=100, tol=1e-6)")
-    for name, out in default_solver():
-        cells = [
-            f"{solver} {'converged' if ok else 'WARNED   '} {it:3d} it {t * 1e3:6.0f}ms {loss:.6f}"
-            for solver, (ok, it, t, loss) in out.items()
-        ]
-        print(f"    {name:34} " + " | ".join(cells))
+    solvers = list(logreg.models.SOLVERS)
+    rows = []
+    table_names = [n for n in names if n in CASES]
+    if table_names:
+        print("Time to an objective within 1e-6 of the optimum")
+        print(f"logreg's solvers: {', '.join(solvers)}; scikit-learn's: {', '.join(SK_SOLVERS)}")
+        log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+        for name in table_names:
+            repeats = 3 if args.quick else None
+            rows.append(summarize(measure_case(CASES[name], solvers, repeats, log=log)))
+        print()
+        print_table(rows)
+        print(
+            f"Each time: the median of the row's repeats at the faster of 1 thread and the default "
+            f"(runs interleaved); peak memory: tracemalloc around one fit. Not run: exact-Hessian "
+            f"solvers above {EXACT_MAX} parameters, a dense (d+1)^2 matrix from sparse X above "
+            f"{DENSE_MAX / 1e9:g} GB; a search stops at {CUT:g}x its side's fastest, and solvers "
+            f"over {SCREEN:g}x their side's fastest in the search are not timed."
+        )
+        print()
+    if "P1" in names:
+        print_p1(args.quick, 3 if args.quick else 5)
+        print()
+    if "D" in names:
+        print_d()
+        print()
+    load_after, elapsed = os.getloadavg(), time.perf_counter() - started
+    cpu = time.process_time() - cpu  # all threads: about the wall time on a quiet machine
+    print(
+        f"load average (1, 5, 15 min): before {' '.join(f'{x:.2f}' for x in load_before)}, "
+        f"after {' '.join(f'{x:.2f}' for x in load_after)}"
+    )
+    print(
+        "threads: each entry at the faster of threadpool_limits(1) and the default; "
+        f"{env['cores']} cores; BLAS {env['blas']}; {env['thread variables']}"
+    )
+    print(f"versions: {env['versions']}")
+    print(f"run time {elapsed:.0f} s wall, {cpu:.0f} s CPU (all threads)")
+    if args.json:
+        table = markdown(rows)
+        for row in rows:
+            row.pop("cells")
+        report = {
+            "table": table,
+            "environment": env,
+            "load_before": load_before,
+            "load_after": load_after,
+            "run_seconds": elapsed,
+            "cpu_seconds": cpu,
+            "rows": rows,
+        }
+        with open(args.json, "w") as out:
+            json.dump(report, out, indent=1)
 
 
 if __name__ == "__main__":
