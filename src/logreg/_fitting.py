@@ -176,8 +176,13 @@ def warn_not_converged(est, obj, result, tol):
             fixes.append("scale the data (sklearn.preprocessing.StandardScaler)")
         if est.solver in ("gd", "sgd"):
             fixes.append("tune lr, or use solver='newton-cg' or 'lbfgs'")
+        state = (
+            f"scaled gradient {measure:.2e} > tol={tol:g}"
+            if measure > tol  # else lbfgs: its model's step to the optimum is not yet within tol
+            else f"scaled gradient {measure:.2e} <= tol={tol:g}, but the step still > tol"
+        )
         message = (
-            f"{name} did not converge in max_iter={est.max_iter} iterations (scaled gradient "
-            f"{measure:.2e} > tol={tol:g}); {', or '.join(fixes)}."
+            f"{name} did not converge in max_iter={est.max_iter} iterations ({state}); "
+            f"{', or '.join(fixes)}."
         )
     warnings.warn(message, ConvergenceWarning, stacklevel=3)

@@ -178,8 +178,13 @@ class LogisticRegression(_LinearClassifier):
         Truncated Newton on Hessian-vector products (preconditioned CG); L-BFGS with a
         strong-Wolfe line search; Newton's method with the exact Hessian (IRLS); full-batch
         gradient descent; mini-batch SGD (one iteration is one epoch). See ``logreg.solvers``
-        and ``benchmarks/run.py``: newton-cg converges in a handful of iterations on every
-        problem there and is the fastest on large ones; lbfgs is fastest on small ones.
+        and ``benchmarks/run.py``. The default is newton-cg for every shape of data, because
+        its preconditioner follows the shape: Kronecker-factored (Böhning's bound) for dense X
+        with at most ``KRONECKER_MAX`` columns, diagonal at O(nnz) for sparse or wider X, so no
+        d x d matrix is ever formed from sparse X. It converges at the default ``max_iter`` on
+        unscaled data where lbfgs does not (raw wine, breast cancer, digits; p > n), and is the
+        fastest of ours on large n and on sparse text-like data; lbfgs is faster on small
+        standardized data (P2 in ``benchmarks/run.py``).
     lr : "auto" or float > 0, default "auto"
         Step size of "gd" and "sgd". "auto" is 1/L with L Böhning's bound on the curvature
         (prop-bohning), which lowers the objective at every step of "gd". Only

@@ -23,12 +23,11 @@ the data gradient (prop-l2-blowup).
 import numpy as np
 import scipy.sparse as sp
 
-from .curvature import column_curvature, top_eigenvalue
+from .curvature import column_curvature, hessian, top_eigenvalue, weighted_gram
 from .pointwise import Binomial, Multinomial
 
 __all__ = ["BinaryObjective", "Objective", "SoftmaxObjective"]
 
-BLOCK_ELEMENTS = 1 << 18  # rows x columns held at once while accumulating a Gram matrix or Hessian
 KRONECKER_MAX = 600  # largest n_features + 1 for which the preconditioner uses the Gram matrix
 
 
@@ -36,36 +35,6 @@ def _row_sq_norms(X):
     if sp.issparse(X):
         return np.asarray(X.multiply(X).sum(axis=1)).ravel()
     return np.einsum("ij,ij->i", X, X, dtype=np.float64)
-
-
-def _dense_rows(X, rows, fit_intercept):
-    """Rows of ``X~ = [X, 1]`` (or of ``X``) as a dense float64 array."""
-    Xb = X[rows]
-    Xb = np.asarray(Xb.todense() if sp.issparse(Xb) else Xb, dtype=np.float64)
-    return np.hstack([Xb, np.ones((Xb.shape[0], 1))]) if fit_intercept else Xb
-
-
-def _weighted_gram(X, weights, fit_intercept):
-    """``X~^T diag(weights) X~`` in float64, with ``X~ = [X, 1]`` when fitting intercepts."""
-    if sp.issparse(X):
-        XtW = X.T.multiply(weights[None, :]).tocsr()
-        top = np.asarray((XtW @ X).todense(), dtype=np.float64)
-        col = np.asarray(XtW.sum(axis=1)).ravel()
-    else:
-        top = np.zeros((X.shape[1], X.shape[1]))
-        col = np.zeros(X.shape[1])
-        step = max(1, BLOCK_ELEMENTS // max(X.shape[1], 1))
-        for start in range(0, X.shape[0], step):
-            Xb = np.asarray(X[start : start + step], dtype=np.float64)
-            wb = weights[start : start + step]
-            top += Xb.T @ (Xb * wb[:, None])
-            col += wb @ Xb
-    if not fit_intercept:
-        return top
-    d = X.shape[1]
-    gram = np.empty((d + 1, d + 1))
-    gram[:d, :d], gram[:d, d], gram[d, :d], gram[d, d] = top, col, col, weights.sum()
-    return gram
 
 
 class Objective:
@@ -287,7 +256,7 @@ class Objective:
     def gram(self):
         """``X~^T diag(omega) X~`` in float64, of shape (D, D) with D = n_features (+ 1)."""
         if self._gram is None:
-            self._gram = _weighted_gram(self.X, self.weights, self.fit_intercept)
+            self._gram = weighted_gram(self.X, self.weights, self.fit_intercept)
         return self._gram
 
     def curvature_scale(self):
@@ -358,43 +327,9 @@ class Objective:
         return precondition
 
     def hessian(self, theta):
-        """The Hessian in float64, of shape (size, size), accumulated over blocks of rows.
-
-        Block (k, l) is ``X~^T diag(omega (a_k [k == l] - q_k q_l)) X~`` (thm-ce-hessian), in the
-        order of ``theta``. For a shift-invariant loss only the blocks of the first K - 1 classes
-        are accumulated: every block row of the data part sums to zero, which gives the last
-        block row and column. Memory is O(size^2 + block * size).
-        """
+        """The Hessian in float64, of shape (size, size) (``logreg.curvature.hessian``)."""
         self.work["hessian"] += 1
-        K, d = self.n_outputs, self.n_features
-        D = d + int(self.fit_intercept)
-        Kc = K - 1 if self.pointwise.shift_invariant else K  # the blocks computed
-        m = Kc * D
-        top, diagonal = np.zeros((m, m)), np.zeros((Kc, D, D))
-        step = max(1, BLOCK_ELEMENTS // max(m, 1))
-        for start in range(0, self.n_samples, step):
-            rows = slice(start, start + step)
-            a, q = self.pointwise.factors(self._logits(self._centered(theta), self.X[rows]))
-            root_w = np.sqrt(self.weights[rows])
-            Xw = _dense_rows(self.X, rows, self.fit_intercept) * root_w[:, None]
-            if q is not None:
-                Q = (q[:Kc].T[:, :, None] * Xw[:, None, :]).reshape(-1, m)
-                top -= Q.T @ Q  # NumPy computes a product with its own transpose as a rank-k update
-            for k in range(Kc):
-                diagonal[k] += Xw.T @ (Xw * a[k][:, None])
-        for k in range(Kc):
-            top[k * D : (k + 1) * D, k * D : (k + 1) * D] += diagonal[k]
-        H4 = top
-        if Kc < K:  # the last block row and column from the zero block-row sums
-            last = -top.reshape(m, Kc, D).sum(axis=1)
-            H4 = np.empty((K * D, K * D))
-            H4[:m, :m], H4[:m, m:], H4[m:, :m] = top, last, last.T
-            H4[m:, m:] = -last.reshape(Kc, D, D).sum(axis=0)
-        order = np.arange(K * D).reshape(K, D)  # class by class (w_k, b_k) -> all W, then b
-        order = np.concatenate([order[:, :d].ravel(), order[:, d:].ravel()])
-        H = H4[np.ix_(order, order)]
-        H[np.arange(self.n_weights), np.arange(self.n_weights)] += self.alpha
-        return H
+        return hessian(self, theta)
 
     def null_space(self):
         """Orthonormal basis (size, m) of the flat directions, or None: equal shifts of every

@@ -10,7 +10,7 @@ import scipy.sparse as sp
 from logreg import LogisticRegression, SoftmaxRegression
 from logreg.curvature import column_curvature, top_eigenvalue
 from logreg.objective import KRONECKER_MAX, BinaryObjective, SoftmaxObjective
-from logreg.solvers import SOLVERS, choose_solver, sag, saga
+from logreg.solvers import SOLVERS, sag, saga
 
 
 def _sparse(n, d, density, seed, signed=False):
@@ -174,17 +174,3 @@ def test_sag_errors_name_what_was_expected():
         sag(obj, np.zeros(obj.size), rng=np.random.default_rng(0), batch_size=0, **common)
     with pytest.raises(ValueError, match="need a random generator rng; received None"):
         saga(obj, np.zeros(obj.size), rng=None, **common)
-
-
-def test_choose_solver_rule():
-    small_dense = _objective(np.random.default_rng(0).standard_normal((100, 5)), 3, 0)
-    wide_dense = _objective(np.random.default_rng(0).standard_normal((50, 800)), 3, 0)
-    sparse_wide = _objective(_sparse(100, 5000, 0.01, 0), 3, 0)
-    sparse_small = _objective(_sparse(100, 5, 0.5, 0), 2, 0)
-    large_dense = _objective(np.zeros((50_000, 2)), 2, 0)
-    assert choose_solver(small_dense) == "lbfgs"
-    assert choose_solver(wide_dense) == "lbfgs"
-    assert choose_solver(sparse_wide) == "newton-cg"
-    assert choose_solver(sparse_small) == "newton-cg"
-    assert choose_solver(large_dense) == "newton-cg"
-    assert all(choose_solver(o) in SOLVERS for o in (small_dense, sparse_wide))

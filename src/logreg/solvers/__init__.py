@@ -5,7 +5,6 @@ returns a ``Result``. ``step_done(theta, loss)`` is called after every iteration
 stops training early); ``theta`` is the solver's own flat float64 array.
 """
 
-from .choice import choose_solver
 from .gd import gd
 from .lbfgs import lbfgs
 from .newton import newton
@@ -23,4 +22,4 @@ SOLVERS = {
     "saga": saga,
 }
 
-__all__ = ["SOLVERS", "choose_solver", "gd", "lbfgs", "newton", "newton_cg", "sag", "saga", "sgd"]
+__all__ = ["SOLVERS", "gd", "lbfgs", "newton", "newton_cg", "sag", "saga", "sgd"]

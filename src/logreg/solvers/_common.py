@@ -24,11 +24,17 @@ class Stopping:
     """
 
     def __init__(self, obj, tol):
-        self.inv_root = 1.0 / np.sqrt(obj.curvature_scale())
+        self.root = np.sqrt(obj.curvature_scale())
+        self.inv_root = 1.0 / self.root
         self.tol = tol
 
     def measure(self, grad):
         return float(np.max(np.abs(grad) * self.inv_root)) if grad.size else 0.0
+
+    def measure_step(self, step):
+        """``max_j |d_j| sqrt(s_j)``: a step (an estimate of the distance to the optimum) in the
+        units of the gradient test, which rescaling a feature leaves unchanged as well."""
+        return float(np.max(np.abs(step) * self.root)) if step.size else 0.0
 
     def __call__(self, grad):
         return self.measure(grad) <= self.tol

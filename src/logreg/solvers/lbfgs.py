@@ -29,8 +29,10 @@ def lbfgs(obj, theta, *, max_iter, tol, step_done, memory=None, **_):
         memory = int(np.clip(MEMORY_BYTES // (16 * theta.size), 10, 50))
     pairs = CompactInverse(theta.size, memory, scale)
     gamma = 1.0
+    direction = None
     for it in range(1, max_iter + 1):
-        direction = -pairs.apply(grad, gamma)
+        if direction is None:
+            direction = -pairs.apply(grad, gamma)
         slope = float(grad @ direction)
         if not slope < 0:  # rounding spoiled the model: restart from the scaled gradient
             pairs.clear()
@@ -52,9 +54,17 @@ def lbfgs(obj, theta, *, max_iter, tol, step_done, memory=None, **_):
         sy = float(s @ y)
         if sy > 1e-12 * float(y @ y):
             gamma = sy / pairs.append(s, y)
-        theta, loss, grad = new_theta, new_loss, new_grad
-        if step_done(theta, loss) or stop(grad):
+        theta, loss, grad, direction = new_theta, new_loss, new_grad, None
+        if step_done(theta, loss):
             return Result(theta, it, True)
+        if stop(grad):
+            # A small gradient alone can leave the iterate far from the optimum along weakly
+            # curved directions (a step of alpha = 0.05 per unit of gradient), where a Newton
+            # method's last step would have gone: the model's own step to the optimum, -H g,
+            # must pass the same test, so that tol bounds the distance as well.
+            direction = -pairs.apply(grad, gamma)
+            if stop.measure_step(direction) <= tol:
+                return Result(theta, it, True)
     return Result(theta, max_iter, False)
 
 

@@ -34,10 +34,15 @@ from ._common import Result, Stopping, check_divergence
 
 
 def sag(obj, theta, *, max_iter, tol, step_done, rng, batch_size=32, **_):
+    """SAG (Schmidt, Le Roux and Bach 2017) on ``obj`` from ``theta``: steps along the mean of
+    the stored per-sample gradients, step ``1/(2 L)``; one iteration is one epoch (module
+    docstring). ``rng`` orders the samples; ``batch_size`` rows move together."""
     return _averaged(obj, theta, False, max_iter, tol, step_done, rng, batch_size)
 
 
 def saga(obj, theta, *, max_iter, tol, step_done, rng, batch_size=32, **_):
+    """SAGA (Defazio, Bach and Lacoste-Julien 2014) on ``obj`` from ``theta``: the unbiased
+    variant of :func:`sag`, step ``1/(3 L)``; one iteration is one epoch."""
     return _averaged(obj, theta, True, max_iter, tol, step_done, rng, batch_size)
 
 
