@@ -62,7 +62,6 @@ class Objective:
         self.X, self.y, self.pointwise = X, y, pointwise
         self.sparse = sp.issparse(X)
         self.dtype = X.dtype
-        self._shift_fix = pointwise.shift_invariant and self.dtype != np.float64  # see _centered
         self.n_samples, self.n_features = X.shape
         self.n_outputs = K = pointwise.n_outputs
         self.alpha = float(alpha)
@@ -213,11 +212,10 @@ class Objective:
     # products do not: a common logit part c leaves c * 6e-8 in the differences, and the class
     # sum of the data gradient, exactly zero, keeps a rounding that the preconditioner and
     # Newton's solve divide by alpha. Logits are formed without the shift; the sum is removed.
-    # In float64 that rounding is 1e-16 of the gradient and harmless: the copies are skipped.
 
     def _centered(self, theta):
         """``theta`` less its equal shift of every class (a copy), for the logits."""
-        if not self._shift_fix:
+        if not self.pointwise.shift_invariant:
             return theta
         theta = theta.copy()
         W, b = self.split(theta)
@@ -228,7 +226,7 @@ class Objective:
 
     def _project(self, grad):
         """A data gradient (or Hessian product) less its class mean, in place, in float64."""
-        if self._shift_fix:
+        if self.pointwise.shift_invariant:
             gW = grad[: self.n_weights].reshape(self.n_outputs, self.n_features)
             gW -= np.add.reduce(gW, axis=0) * (1.0 / self.n_outputs)
             if self.fit_intercept:
