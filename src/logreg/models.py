@@ -43,10 +43,8 @@ __all__ = [
     "SoftmaxRegression",
 ]
 
-#: The names the ``solver`` parameter accepts (the solvers are in logreg.solvers). SAG and SAGA
-#: are not among them yet: with the estimators' batch_size=32 (sgd's) they make n/32 steps per
-#: epoch and miss scikit-learn's sample-weight and class-weight checks in max_iter=100 epochs.
-SOLVERS = tuple(s for s in _SOLVER_FUNCS if s not in ("sag", "saga"))
+#: The names the ``solver`` parameter accepts (the solvers are in logreg.solvers).
+SOLVERS = tuple(_SOLVER_FUNCS)
 _DTYPES = [np.float64, np.float32]
 
 
@@ -174,10 +172,11 @@ class LogisticRegression(_LinearClassifier):
 
     Parameters
     ----------
-    solver : {"newton-cg", "lbfgs", "newton", "gd", "sgd"}, default "newton-cg"
+    solver : {"newton-cg", "lbfgs", "newton", "gd", "sgd", "sag", "saga"}, default "newton-cg"
         Truncated Newton on Hessian-vector products (preconditioned CG); L-BFGS with a
         strong-Wolfe line search; Newton's method with the exact Hessian (IRLS); full-batch
-        gradient descent; mini-batch SGD (one iteration is one epoch). See ``logreg.solvers``
+        gradient descent; mini-batch SGD; the stochastic average gradient, SAG or SAGA (for
+        these three one iteration is one epoch). See ``logreg.solvers``
         and ``benchmarks/run.py``. The default is newton-cg for every shape of data, because
         its preconditioner follows the shape: Kronecker-factored (Böhning's bound) for dense X
         with at most ``KRONECKER_MAX`` columns, diagonal at O(nnz) for sparse or wider X, so no
@@ -191,7 +190,8 @@ class LogisticRegression(_LinearClassifier):
         ``lr * alpha > 2`` makes the weights blow up, which raises DivergenceError
         (prop-l2-blowup, book/training/softmax_from_scratch.ipynb).
     batch_size : int >= 1, default 32
-        Mini-batch size of "sgd", clipped to the number of samples.
+        Mini-batch size of "sgd", "sag" and "saga", clipped to the number of samples (and, for
+        "sag" and "saga", to a sixteenth of it: at least 16 steps per epoch).
     max_iter : int >= 0, default 100
         Iterations of the solver at most (epochs for "sgd"). ``max_iter=0`` runs none: the
         coefficients are the starting point (zero, or the previous fit's with ``warm_start``),

@@ -15,9 +15,7 @@ The translation:
   the former divided by ``C * sum_j s_j``: the same minimizer. The class weights ``c`` do not enter
   ``alpha``: both libraries multiply them into the per-sample weights of the loss.
 * ``solver``: lbfgs -> lbfgs, newton-cg -> newton-cg, newton-cholesky -> newton (both: Newton's
-  method on the exact Hessian, solved by a dense factorization), sag -> "sag" and saga -> "saga"
-  when logreg has them; until then sag -> "gd" and saga -> "sgd", which are *not* the same
-  algorithms (constant step, no variance reduction) and are expected to be slower and less exact.
+  method on the exact Hessian, solved by a dense factorization), sag -> sag, saga -> saga.
   liblinear has no counterpart: the adapter raises ``NotApplicable``.
 * ``tol``, ``max_iter``, ``fit_intercept``, ``class_weight``, ``warm_start`` and ``random_state``
   are passed on unchanged (logreg's ``tol`` is its own stopping test, not scikit-learn's).
@@ -35,15 +33,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 import logreg
-from logreg.models import SOLVERS
 
-#: scikit-learn's solvers that have a counterpart in logreg: all but liblinear, once logreg has
-#: SAG and SAGA (issue 25). Until then sag and saga are left out of every parametrization and of
-#: every loop over the solvers: gd and sgd, which stand in for them where a test names them
-#: itself (``logreg_solver``), are other algorithms, and 10 000 epochs of sgd take minutes.
-APPLICABLE_SOLVERS = ("lbfgs", "newton-cg", "newton-cholesky") + tuple(
-    name for name in ("sag", "saga") if name in SOLVERS
-)
+#: scikit-learn's solvers that have a counterpart in logreg: all but liblinear.
+APPLICABLE_SOLVERS = ("lbfgs", "newton-cg", "newton-cholesky", "sag", "saga")
 
 
 class NotApplicable(ValueError):
@@ -72,12 +64,10 @@ def logreg_solver(name):
     """logreg's solver for scikit-learn's solver ``name`` (module docstring)."""
     if name == "liblinear":
         raise NotApplicable("solver='liblinear' has no counterpart in logreg")
-    stand_ins = {"sag": "gd", "saga": "sgd"}  # until logreg has its own SAG and SAGA
     table = {"lbfgs": "lbfgs", "newton-cg": "newton-cg", "newton-cholesky": "newton"}
+    table.update(sag="sag", saga="saga")
     if name in table:
         return table[name]
-    if name in stand_ins:
-        return name if name in SOLVERS else stand_ins[name]
     raise ValueError(
         f"solver must be one of 'lbfgs', 'newton-cg', 'newton-cholesky', 'sag', 'saga' (or "
         f"'liblinear', which logreg lacks); received {name!r}"

@@ -2,10 +2,12 @@
 
 ``parametrize_with_checks`` runs scikit-learn's estimator checks on both classes and every solver
 (with ``class_weight="balanced"``, the checks that weigh samples or classes), and on the two-layer
-network (no check is skipped
-or expected to fail: ``SCIPY_ARRAY_API`` is set in conftest.py so that the NumPy array-API check
-runs too). The rest uses the estimators the way a reader of the book goes on to use them: in
-pipelines, searches, calibration, one-vs-rest, ensembles and displays.
+network. No check is skipped (``SCIPY_ARRAY_API`` is set in conftest.py so that the NumPy
+array-API check runs too); two are expected to fail for sag and saga only, with the reason
+(``STOCHASTIC_REASON``): their sample-weight equivalence is tested at convergence in
+``test_sample_weight_matches_scikit_learn_and_repeated_rows`` instead. The rest uses the
+estimators the way a reader of the book goes on to use them: in pipelines, searches, calibration,
+one-vs-rest, ensembles and displays.
 """
 
 import warnings
@@ -44,25 +46,39 @@ BALANCED = [
 ]
 
 
+STOCHASTIC_REASON = (
+    "SAG/SAGA meet this check's rtol=1e-7 only far past its default max_iter; scikit-learn "
+    "leaves the check out for its own sag and saga too"
+)
+
+
+def _expected_failures(estimator):
+    if getattr(estimator, "solver", None) not in ("sag", "saga"):
+        return {}
+    return {
+        "check_sample_weight_equivalence_on_dense_data": STOCHASTIC_REASON,
+        "check_sample_weight_equivalence_on_sparse_data": STOCHASTIC_REASON,
+    }
+
+
 def _weight_checks(estimators):
     """``parametrize_with_checks``'s mark, keeping the checks whose name mentions a weight."""
-    mark = parametrize_with_checks(estimators).mark
+    mark = parametrize_with_checks(estimators, expected_failed_checks=_expected_failures).mark
     names, pairs = mark.args
-    kept = [
-        (estimator, check)
-        for estimator, check in pairs
-        if any(
-            w in getattr(check, "func", check).__name__ for w in ("sample_weight", "class_weight")
-        )
-    ]
-    return pytest.mark.parametrize(names, kept, **mark.kwargs)
+
+    def weighs(pair):
+        check = (pair.values if hasattr(pair, "values") else pair)[1]
+        name = getattr(check, "func", check).__name__
+        return "sample_weight" in name or "class_weight" in name
+
+    return pytest.mark.parametrize(names, [p for p in pairs if weighs(p)], **mark.kwargs)
 
 
 # Some checks fit unscaled data with the default max_iter; a solver that stops early says so with
 # a ConvergenceWarning, which scikit-learn's own estimators also raise there. Any other warning
 # still fails the test.
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-@parametrize_with_checks(ESTIMATORS)
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failures)
 def test_scikit_learn_estimator_checks(estimator, check):
     check(estimator)
 
@@ -123,8 +139,11 @@ def test_sample_weight_matches_scikit_learn_and_repeated_rows(solver):
     X = StandardScaler().fit_transform(X)
     weights = np.random.default_rng(0).integers(0, 4, len(y)).astype(float)
     alpha = 1e-2
+    first_order = {"gd": 20_000, "sag": 5_000, "saga": 5_000}  # max_iter: they converge linearly
     params = (
-        {"max_iter": 20_000, "tol": 1e-7} if solver == "gd" else {"tol": 1e-10, "max_iter": 500}
+        {"max_iter": first_order[solver], "tol": 1e-7}
+        if solver in first_order
+        else {"tol": 1e-10, "max_iter": 500}
     )
     ours = SoftmaxRegression(solver=solver, alpha=alpha, **params).fit(X, y, sample_weight=weights)
     repeats = weights.astype(int)

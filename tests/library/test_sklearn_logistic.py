@@ -15,10 +15,8 @@ left out (after an upgrade of scikit-learn it names each new or vanished test):
   ``PORT:`` with its reason; mostly a ``LogisticRegressionCV`` or a private path function taken out.
 * ``NOT_APPLICABLE``: name -> why logreg has nothing for the test to check.
 
-``APPLICABLE_SOLVERS`` is scikit-learn's solvers less liblinear, and less sag and saga until
-logreg has SAG and SAGA solvers (issue 25): the stand-ins gd and sgd are other algorithms, and
-would take about ten minutes here (100 000 sgd epochs in one instance of
-test_logistic_regression_sample_weights took 353 s; the module now runs in about 6 s of CPU).
+``APPLICABLE_SOLVERS`` is scikit-learn's solvers less liblinear: sag and saga run logreg's own
+SAG and SAGA (``logreg.solvers.sag``).
 
 The warning filters are scikit-learn's: those of the original function and module, and
 ConvergenceWarning shown rather than raised, as in scikit-learn's own test runs (where only
@@ -152,8 +150,6 @@ def _instance_not_applicable(name, params):
     """Why one instance of a RUN test does not apply, or None."""
     if params.get("solver") == "liblinear":
         return _LIBLINEAR
-    if params.get("solver") in ("sag", "saga") and params["solver"] not in APPLICABLE_SOLVERS:
-        return "logreg has no SAG or SAGA solver yet (_sklearn_adapter.APPLICABLE_SOLVERS)"
     if params.get("problem") == "cv":
         return _CV
     if name == "test_max_iter" and params["solver"] == "newton-cholesky" and params["max_iter"] > 1:

@@ -174,3 +174,19 @@ def test_sag_errors_name_what_was_expected():
         sag(obj, np.zeros(obj.size), rng=np.random.default_rng(0), batch_size=0, **common)
     with pytest.raises(ValueError, match="need a random generator rng; received None"):
         saga(obj, np.zeros(obj.size), rng=None, **common)
+
+
+@pytest.mark.parametrize("solver", [sag, saga])
+@pytest.mark.parametrize("kind", ["dense", "sparse"])
+def test_sag_and_saga_without_intercepts(solver, kind):
+    for seed in range(2):
+        X = _data(kind, seed, n=120)
+        rng = np.random.default_rng(seed)
+        n = X.shape[0]
+        obj = SoftmaxObjective(X, rng.integers(0, 3, n), 3, 1e-2, False, np.full(n, 1 / n))
+        ref = SOLVERS["newton-cg"](
+            obj, np.zeros(obj.size), max_iter=100, tol=1e-12, step_done=lambda *a: False
+        )
+        result = _run(solver, obj, 3000, 1e-8, batch_size=8, seed=seed)[0]
+        assert result.converged
+        np.testing.assert_allclose(result.theta, ref.theta, atol=1e-6)
