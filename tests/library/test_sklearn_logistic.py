@@ -79,7 +79,11 @@ PORTED = (
     "test_large_sparse_matrix",
 )
 
-_CV = "LogisticRegressionCV only (logreg has no cross-validated estimator of its own)"
+_CV = (
+    "LogisticRegressionCV's own interface (Cs, C_, coefs_paths_, scores_ per class, refit=False, "
+    "l1_ratios): logreg.path.SoftmaxRegressionCV chooses alpha through another one, checked "
+    "against GridSearchCV and scikit-learn's choice of C in tests/library/test_path.py"
+)
 _L1 = "L1 or elastic-net penalty (logreg fits the L2 penalty only)"
 _LIBLINEAR = "liblinear only (logreg has no liblinear solver, no dual problem)"
 _PATH = "scikit-learn's private path or scoring functions (no public counterpart to call)"
