@@ -24,6 +24,9 @@ SEED_OFFSET ?= 1
 # in order, in one kernel). Its lane is the longest, and alone at the end it kept one core idle;
 # NOTEBOOK_JOBS=0 runs the pages in one process.
 NOTEBOOK_JOBS ?= 2
+# The unit tests: this many workers (given by folder, as the grader's: each worker collects what it
+# is given). The step runs alone at the end of its lane, where one process left a core idle.
+UNIT_JOBS ?= 2
 # The grader's end-to-end tests wait on kernels, not on the CPU: this many run at once, a test
 # file per worker (a file's module-scoped batch is graded once, on one worker).
 GRADER_JOBS ?= 3
@@ -113,7 +116,8 @@ test: lint $(NBG_STAMP) cache-guard
 	export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1; \
 	lab() { if mkdir $(LOGS)/.jupyterlab 2>/dev/null; then \
 	  tools/step.sh jupyterlab $(PYTEST) --durations=20 $(LAB_TESTS); fi; }; \
-	{ tools/step.sh unit $(PYTEST) -m "library or book" --durations=30 && \
+	{ tools/step.sh unit $(PYTEST) -m "library or book" -n $(UNIT_JOBS) --durations=30 \
+	    tests/library tests/book && \
 	  tools/step.sh notebooks $(PYTEST) --nbval-lax -W default --seed-offset=$(SEED_OFFSET) \
 	    -n $(NOTEBOOK_JOBS) --dist loadfile --durations=30 book && lab; \
 	} & cpu=$$!; \

@@ -31,8 +31,20 @@ from logreg import ConvergenceWarning, LogisticRegression, SoftmaxRegression
 from logreg.models import SOLVERS
 from logreg.network import TwoLayerClassifier
 
+# SAG and SAGA take 16 or more steps per epoch in Python: at the default max_iter=100 their checks
+# on sparse data alone took 3 minutes of make test. The checks test the API, and the solvers'
+# convergence is tested where they are (test_sparse.py, the sample-weight test below).
+STOCHASTIC_MAX_ITER = {"sag": 20, "saga": 20}
+
+
+def _estimator(Model, solver, **params):
+    if solver in STOCHASTIC_MAX_ITER:
+        params["max_iter"] = STOCHASTIC_MAX_ITER[solver]
+    return Model(solver=solver, **params)
+
+
 ESTIMATORS = [
-    Model(solver=s) for Model in (SoftmaxRegression, LogisticRegression) for s in SOLVERS
+    _estimator(Model, s) for Model in (SoftmaxRegression, LogisticRegression) for s in SOLVERS
 ] + [TwoLayerClassifier()]
 
 # class_weight="balanced" as well, through the checks that weigh samples or classes: the
@@ -40,7 +52,7 @@ ESTIMATORS = [
 # samples, as scikit-learn's do. The other checks do not read class_weight, and running them again
 # for every solver would double the time of this module for nothing.
 BALANCED = [
-    Model(solver=s, class_weight="balanced")
+    _estimator(Model, s, class_weight="balanced")
     for Model in (SoftmaxRegression, LogisticRegression)
     for s in SOLVERS
 ]
