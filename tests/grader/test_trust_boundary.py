@@ -203,7 +203,7 @@ def test_any_failure_while_grading_is_that_submissions_record(tmp_path, monkeypa
     path = submission(tmp_path, "any.ipynb", "hw1_gradient", {})
 
     def vanished(*args):
-        raise FileNotFoundError(2, "No such file or directory", "/tmp/logreg-grade-x/out/1")
+        raise FileNotFoundError(2, "No such file or directory", str(tmp_path / "logreg-grade-x"))
 
     monkeypatch.setattr(grader, "_run", vanished)
     assignments = {"hw1_gradient": _assignment()}
