@@ -11,9 +11,21 @@ eigenvalue from power iterations on the products ``v -> X~^T (omega * (X~ v))``.
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["column_curvature", "dense_rows", "hessian", "top_eigenvalue", "weighted_gram"]
+__all__ = [
+    "column_curvature",
+    "dense_rows",
+    "gram_eigen",
+    "hessian",
+    "kronecker_inverse",
+    "sample_gram",
+    "top_eigenvalue",
+    "weighted_gram",
+]
 
 BLOCK_ELEMENTS = 1 << 18  # rows x columns of a dense X held at once (squares, Gram, Hessian)
+# S's eigenvalues below this fraction of the largest count as zero: above it the thin basis V is
+# orthonormal to about n * eps / RANK_RTOL, which keeps the preconditioner positive definite
+RANK_RTOL = 1e-10
 
 
 def column_curvature(X, weights, fit_intercept):
@@ -151,3 +163,105 @@ def hessian(obj, theta):
     H = H4[np.ix_(order, order)]
     H[np.arange(obj.n_weights), np.arange(obj.n_weights)] += obj.alpha
     return H
+
+
+# -- the Gram matrix's eigenpairs and the Kronecker-factored preconditioner ----------------------
+
+
+def _root_columns(X, root, start, stop):
+    """Columns ``start:stop`` of ``diag(root) X`` (dense X) in float64."""
+    return np.asarray(X[:, start:stop], dtype=np.float64) * root[:, None]
+
+
+def sample_gram(X, weights, fit_intercept):
+    """``S = diag(sqrt w) X~ X~^T diag(sqrt w)`` of shape (n_samples, n_samples), for dense X.
+
+    ``S`` and the Gram matrix ``G = X~^T diag(w) X~`` share their non-zero eigenvalues (both are
+    products of ``Phi = diag(sqrt w) X~`` with its transpose: the singular values of ``Phi``
+    squared), so when ``n_samples < D`` the smaller ``S`` gives ``G``'s spectrum. ``X`` is read
+    in blocks of columns, never copied whole.
+    """
+    root = np.sqrt(np.asarray(weights, dtype=np.float64))
+    n, d = X.shape
+    S = np.outer(root, root) if fit_intercept else np.zeros((n, n))
+    step = max(1, BLOCK_ELEMENTS // max(n, 1))
+    for start in range(0, d, step):
+        Phi = _root_columns(X, root, start, start + step)
+        S += Phi @ Phi.T
+    return S
+
+
+def gram_eigen(X, weights, fit_intercept):
+    """Eigenpairs of ``G = X~^T diag(w) X~``: ``(lam, V)`` with ``G = V diag(lam) V^T``.
+
+    ``V`` has orthonormal columns, shape (D, r), and ``lam >= 0`` of shape (r,). Sparse X, or
+    ``n_samples >= D``: ``eigh`` of the (D, D) matrix, r = D. Dense X with ``n_samples < D``
+    (``G`` has rank at most ``n_samples``): the thin decomposition from ``S = Phi Phi^T``
+    (``sample_gram``): if ``S = U diag(lam) U^T`` then ``V = Phi^T U diag(lam)^(-1/2)`` are the
+    right singular vectors of ``Phi`` (the SVD: Golub and Van Loan, Matrix Computations, 4th
+    ed., Theorem 2.4.1), and ``G`` is zero on the complement of their span. Costs
+    O(n^2 D + n^3) and O(n D) memory instead of O(D^3) and O(D^2); eigenvalues of ``S`` below
+    ``RANK_RTOL`` times its largest are left to the complement.
+    """
+    n, d = X.shape
+    D = d + int(fit_intercept)
+    if sp.issparse(X) or n >= D:
+        lam, V = np.linalg.eigh(weighted_gram(X, weights, fit_intercept))
+        return np.maximum(lam, 0.0), V
+    lam, U = np.linalg.eigh(sample_gram(X, weights, fit_intercept))
+    keep = lam > RANK_RTOL * max(lam[-1], 0.0)
+    lam, U = lam[keep], U[:, keep]
+    C = U / np.sqrt(lam)
+    root = np.sqrt(np.asarray(weights, dtype=np.float64))
+    V = np.empty((D, len(lam)))
+    step = max(1, BLOCK_ELEMENTS // max(n, 1))
+    for start in range(0, d, step):
+        stop = min(start + step, d)  # row d of V is the intercept's
+        V[start:stop] = _root_columns(X, root, start, stop).T @ C
+    if fit_intercept:
+        V[d] = root @ C
+    return lam, V
+
+
+def kronecker_inverse(eigen, A, alpha, n_features, fit_intercept):
+    """The function ``g -> (A (x) G + alpha I)^-1 g`` for parameters laid out as ``W`` row by row,
+    then ``b``, with ``G``'s eigenpairs ``eigen = (lam, V)`` from ``gram_eigen``.
+
+    The inverse of a Kronecker product is the Kronecker product of the factors' eigenpairs
+    (Van Loan, "The ubiquitous Kronecker product", J. Comput. Appl. Math. 123, 2000): with
+    ``A = U diag(mu) U^T``, the eigenvalue on ``u_k (x) v_j`` is ``mu_k lam_j + alpha``. On the
+    complement of ``V``'s span (thin ``V``), where ``G`` is zero, only ``alpha`` is left. Along
+    ``A``'s null vectors (the equal shift of every class, thm-shift-invariance) only the L2
+    term curves the weights and nothing the intercepts: there the weights are divided by
+    ``alpha`` and the intercepts' part is zero. Each application costs O(K D r).
+    """
+    lam, V = eigen
+    mu, U = np.linalg.eigh(A)
+    mu = np.maximum(mu, 0.0)
+    K, d = len(A), n_features
+    floor = 1e-12 * (lam.max() if lam.size else 0.0)
+    denominator = np.maximum(mu[:, None] * lam[None, :] + alpha, floor)
+    thin = V.shape[1] < V.shape[0]
+    rest = max(alpha, floor)  # the complement's eigenvalue, mu_k * 0 + alpha
+    flat = mu <= 1e-12 * max(mu.max(), 1e-300)
+    n_weights = K * d
+
+    def precondition(g):
+        G = g[:n_weights].reshape(K, d)
+        if fit_intercept:
+            G = np.column_stack([G, g[n_weights:]])
+        M = U.T @ G
+        T = M @ V
+        if thin:  # M / rest on the complement, plus the difference on V's span
+            T *= 1.0 / denominator - 1.0 / rest
+            T = M / rest + T @ V.T
+        else:
+            T = (T / denominator) @ V.T
+        if flat.any():  # the gradient has no intercept part there: do not divide its rounding
+            R = M[flat] / alpha if alpha else np.zeros((flat.sum(), G.shape[1]))
+            R[:, d:] = 0.0
+            T[flat] = R
+        T = U @ T
+        return np.concatenate([T[:, :d].ravel(), T[:, d]]) if fit_intercept else T.ravel()
+
+    return precondition

@@ -23,12 +23,20 @@ the data gradient (prop-l2-blowup).
 import numpy as np
 import scipy.sparse as sp
 
-from .curvature import column_curvature, hessian, top_eigenvalue, weighted_gram
+from .curvature import (
+    column_curvature,
+    gram_eigen,
+    hessian,
+    kronecker_inverse,
+    sample_gram,
+    top_eigenvalue,
+    weighted_gram,
+)
 from .pointwise import Binomial, Multinomial
 
 __all__ = ["BinaryObjective", "Objective", "SoftmaxObjective"]
 
-KRONECKER_MAX = 600  # largest n_features + 1 for which the preconditioner uses the Gram matrix
+KRONECKER_MAX = 600  # largest min(n_samples, D) (dense X), or D (sparse), of Kronecker's kind
 
 
 def _row_sq_norms(X):
@@ -138,7 +146,8 @@ class Objective:
         (thm-ce-hessian), or Böhning's bound when ``theta`` is None (prop-bohning). Along an
         equal shift of every class (``A``'s null vector, thm-shift-invariance) only the L2 term
         curves the weights and nothing curves the intercepts: there the intercepts' part of the
-        result is zero. Past ``KRONECKER_MAX`` features it divides by the diagonal of Böhning's
+        result is zero. Where ``kronecker`` is False (sparse X past ``KRONECKER_MAX`` columns,
+        dense X past it in both samples and columns) it divides by the diagonal of Böhning's
         bound instead.
         """
         if theta is None:
@@ -280,49 +289,47 @@ class Objective:
         """An upper bound on the Hessian's largest eigenvalue at every theta (float):
         ``label_curvature * lambda_max(X~^T diag(omega) X~) + alpha`` (prop-bohning).
 
-        Exact (``eigvalsh`` of the Gram matrix) up to ``KRONECKER_MAX`` columns; past that, power
-        iterations at O(nnz) each (``logreg.curvature.top_eigenvalue``), never a (D, D) matrix.
+        Exact where the preconditioner is Kronecker-factored (``kronecker``): from the Gram
+        matrix's eigenvalues, or for dense X with fewer samples than columns from the
+        (n_samples, n_samples) matrix that shares them (``logreg.curvature.sample_gram``).
+        Otherwise power iterations at O(nnz) each (``logreg.curvature.top_eigenvalue``), never
+        a (D, D) matrix.
         """
-        if self.n_features + int(self.fit_intercept) <= KRONECKER_MAX:
+        X, weights, fit_intercept = self.X, self.weights, self.fit_intercept
+        if self._gram_eigen is not None:
+            top = float(self._gram_eigen[0].max(initial=0.0))
+        elif not self.kronecker:
+            top = top_eigenvalue(X, weights, fit_intercept)
+        elif self.sparse or self.n_samples >= self.n_features + int(fit_intercept):
             top = float(np.linalg.eigvalsh(self.gram)[-1])
         else:
-            top = top_eigenvalue(self.X, self.weights, self.fit_intercept)
+            top = float(np.linalg.eigvalsh(sample_gram(X, weights, fit_intercept))[-1])
         return self.pointwise.label_curvature * top + self.alpha
+
+    @property
+    def kronecker(self):
+        """Whether the preconditioner is Kronecker-factored: the Gram matrix's eigenpairs cost
+        O(m^3) with ``m = min(n_samples, D)`` for dense X (``D`` for sparse X, whose (D, D)
+        Gram matrix is dense), at most ``KRONECKER_MAX``; otherwise it is diagonal."""
+        D = self.n_features + int(self.fit_intercept)
+        return (D if self.sparse else min(self.n_samples, D)) <= KRONECKER_MAX
 
     def _preconditioner(self, label_matrix):
         """``precondition`` for the matrix ``A = label_matrix()``, formed (and eigendecomposed) on
-        the first call only: a line search evaluates points whose preconditioner is never used."""
-        if self.n_features + int(self.fit_intercept) > KRONECKER_MAX:
+        the first call only: a line search evaluates points whose preconditioner is never used.
+        The Gram matrix's eigenpairs are the same at every point: computed once per objective."""
+        if not self.kronecker:
             scale = self.curvature_scale()
             return lambda g: g / scale
-        K, d, alpha = self.n_outputs, self.n_features, self.alpha
-        factors = []
-
-        def kronecker_factors():
-            if self._gram_eigen is None:  # the Gram matrix's part is the same at every point
-                lam_x, V = np.linalg.eigh(self.gram)
-                self._gram_eigen = (np.maximum(lam_x, 0.0), V)
-            lam_x, V = self._gram_eigen
-            lam_k, U = np.linalg.eigh(label_matrix())
-            lam_k = np.maximum(lam_k, 0.0)
-            denominator = np.maximum(lam_k[:, None] * lam_x[None, :] + alpha, 1e-12 * lam_x.max())
-            flat = lam_k <= 1e-12 * max(lam_k.max(), 1e-300)
-            return U, V, denominator, flat
+        inverse = []
 
         def precondition(g):
-            if not factors:
-                factors.extend(kronecker_factors())
-            U, V, denominator, flat = factors
-            G = g[: self.n_weights].reshape(K, d)
-            if self.fit_intercept:
-                G = np.column_stack([G, g[self.n_weights :]])
-            T = U.T @ G @ V / denominator
-            if flat.any():  # the gradient has no intercept part there: do not divide its rounding
-                R = (U.T @ G)[flat] / alpha if alpha else np.zeros((flat.sum(), G.shape[1]))
-                R[:, d:] = 0.0
-                T[flat] = R @ V
-            T = U @ T @ V.T
-            return np.concatenate([T[:, :d].ravel(), T[:, d]]) if self.fit_intercept else T.ravel()
+            if not inverse:
+                if self._gram_eigen is None:
+                    self._gram_eigen = gram_eigen(self.X, self.weights, self.fit_intercept)
+                args = (self.alpha, self.n_features, self.fit_intercept)
+                inverse.append(kronecker_inverse(self._gram_eigen, label_matrix(), *args))
+            return inverse[0](g)
 
         return precondition
 
