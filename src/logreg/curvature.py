@@ -1,11 +1,14 @@
-"""Curvature quantities of ``X~^T diag(omega) X~`` that never form that (D, D) matrix.
+"""Curvature quantities of ``X~^T diag(omega) X~`` that never form that (D, D) matrix, and the
+Kronecker-factored preconditioner built from its eigenpairs.
 
 ``X~ = [X, 1]`` (or ``X`` without intercepts) and ``D = n_features (+ 1)``. The solvers need its
 diagonal (the curvature scale of the stopping test and the Jacobi preconditioner of wide or
 sparse data) and its largest eigenvalue (the step bound of gradient descent). For wide or sparse
 ``X`` the Gram matrix itself would cost O(D^2) memory (20000 features: 3.2 GB), so both are read
 from the data in O(nnz) per pass: the diagonal from weighted column sums of squares, the top
-eigenvalue from power iterations on the products ``v -> X~^T (omega * (X~ v))``.
+eigenvalue from power iterations on the products ``v -> X~^T (omega * (X~ v))``. For dense ``X``
+with fewer samples than columns the eigenpairs come from the (n_samples, n_samples) matrix
+instead (``gram_eigen``): O(n^2 D) time and O(n D) memory.
 """
 
 import numpy as np
@@ -210,8 +213,8 @@ def gram_eigen(X, weights, fit_intercept):
         return np.maximum(lam, 0.0), V
     lam, U = np.linalg.eigh(sample_gram(X, weights, fit_intercept))
     keep = lam > RANK_RTOL * max(lam[-1], 0.0)
-    lam, U = lam[keep], U[:, keep]
-    C = U / np.sqrt(lam)
+    lam, C = lam[keep], U[:, keep]
+    C /= np.sqrt(lam)  # V = Phi^T C
     root = np.sqrt(np.asarray(weights, dtype=np.float64))
     V = np.empty((D, len(lam)))
     step = max(1, BLOCK_ELEMENTS // max(n, 1))
