@@ -179,11 +179,12 @@ class LogisticRegression(_LinearClassifier):
         these three one iteration is one epoch). See ``logreg.solvers``
         and ``benchmarks/run.py``. The default is newton-cg for every shape of data, because
         its preconditioner follows the shape: Kronecker-factored (Böhning's bound) for dense X
-        with at most ``KRONECKER_MAX`` columns, diagonal at O(nnz) for sparse or wider X, so no
-        d x d matrix is ever formed from sparse X. It converges at the default ``max_iter`` on
-        unscaled data where lbfgs does not (raw wine, breast cancer, digits; p > n), and is the
-        fastest of ours on large n and on sparse text-like data; lbfgs is faster on small
-        standardized data (P2 in ``benchmarks/run.py``).
+        with at most ``KRONECKER_MAX`` columns or samples (for wide X from the n x n matrix of
+        the samples' inner products), diagonal at O(nnz) for sparse X or dense X past it on both
+        sides, so no d x d matrix is ever formed from sparse X. It converges at the default
+        ``max_iter`` on unscaled data where lbfgs does not (raw wine, breast cancer, digits;
+        p > n), and is the fastest of ours on large n and on sparse text-like data; lbfgs is
+        faster on small standardized data (P2 in ``benchmarks/run.py``).
     lr : "auto" or float > 0, default "auto"
         Step size of "gd" and "sgd". "auto" is 1/L with L Böhning's bound on the curvature
         (prop-bohning), which lowers the objective at every step of "gd". Only
