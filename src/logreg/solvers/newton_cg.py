@@ -10,6 +10,7 @@ would not fit.
 """
 
 import numpy as np
+from scipy.linalg.blas import daxpy
 
 from ._common import Result, Stall, Stopping
 from .linesearch import strong_wolfe
@@ -23,14 +24,17 @@ def newton_cg(obj, theta, *, max_iter, tol, step_done, max_cg=200, **_):
     stalled = Stall(obj, stop)
     for it in range(1, max_iter + 1):
         forcing = min(0.5, np.sqrt(stop.measure(grad)))
-        direction = pcg(hessp, -grad, precondition, forcing, max_cg)
+        direction = pcg(hessp, np.negative(grad), precondition, forcing, max_cg, overwrite_b=True)
+        hessp = None  # its (n_samples, K) factors are not needed by the line search
         slope = float(grad @ direction)
         if not slope < 0:
             direction = -precondition(grad)
             slope = float(grad @ direction)
+        precondition = None
 
         def evaluate(a, theta=theta, direction=direction):
-            trial = theta + a * direction
+            trial = np.multiply(direction, a)  # theta + a d with one parameter-sized array
+            trial += theta
             f, g, *closures = obj.loss_grad_hessp(trial)
             return f, float(g @ direction), (trial, f, g, *closures)
 
@@ -39,6 +43,7 @@ def newton_cg(obj, theta, *, max_iter, tol, step_done, max_cg=200, **_):
             return Result(theta, it - 1, stop(grad), "line search")
         lost = stalled(loss, payload[1], grad, payload[2])
         theta, loss, grad, hessp, precondition = payload
+        del payload, direction, evaluate
         if step_done(theta, loss) or stop(grad):
             return Result(theta, it, True)
         if lost:
@@ -46,8 +51,11 @@ def newton_cg(obj, theta, *, max_iter, tol, step_done, max_cg=200, **_):
     return Result(theta, max_iter, False)
 
 
-def pcg(matvec, b, precondition, rtol, max_iter):
+def pcg(matvec, b, precondition, rtol, max_iter, *, model_rtol=None, overwrite_b=False):
     """Preconditioned conjugate gradients for ``A x = b`` (Nocedal and Wright, Algorithm 5.3).
+
+    In place: besides ``x`` it holds the residual ``r``, the direction ``p`` and, for a moment
+    each, ``M^{-1} r`` and ``A p``; with ``overwrite_b`` the residual takes ``b``'s memory.
 
     Parameters
     ----------
@@ -60,30 +68,44 @@ def pcg(matvec, b, precondition, rtol, max_iter):
         Stop once ``r.M^{-1}r <= rtol^2 b.M^{-1}b`` for the residual ``r = b - A x``.
     max_iter : int
         At most this many products with ``A``.
+    model_rtol : float, optional
+        Also stop once step ``i`` lowers the quadratic model ``q(x) = x.Ax/2 - b.x`` by at most
+        ``model_rtol / i`` of its value (Nash and Sofer, "Assessing a search direction within a
+        truncated-Newton method", Oper. Res. Lett. 9, 1990): the model's decrease, which is
+        what a Newton step buys, often settles long before the residual does.
+    overwrite_b : bool, default False
+        Use ``b``'s memory for the residual (``b`` must be float64 and contiguous).
 
     Returns
     -------
     x : ndarray of shape (n,)
         The approximate solution; ``b`` itself if no step was made (a flat first direction).
     """
-    x = np.zeros_like(b)
-    r = b.copy()
+    r = b if overwrite_b else np.array(b, dtype=np.float64)
+    x = np.zeros_like(r)
     z = precondition(r)
-    p = z.copy()
+    p = np.array(z, dtype=np.float64)  # z may be r itself (no preconditioner)
     rz = float(r @ z)
     stop_at = (rtol**2) * rz
-    for _ in range(max_iter):
+    del z
+    model = 0.0  # q(x): each step lowers it by step * rz / 2 (x.r = 0 in exact arithmetic)
+    for i in range(1, max_iter + 1):
         Ap = matvec(p)
         curvature = float(p @ Ap)
         if curvature <= 1e-300:  # a flat direction (the shift symmetry): nothing more to gain
             break
         step = rz / curvature
-        x += step * p
-        r -= step * Ap
+        daxpy(p, x, a=step)  # BLAS in place: no temporaries step * p, step * A p
+        daxpy(Ap, r, a=-step)
+        del Ap
+        decrease = 0.5 * step * rz
+        model -= decrease
         z = precondition(r)
         rz_new = float(r @ z)
-        if rz_new <= stop_at:
+        if rz_new <= stop_at or (model_rtol is not None and i * decrease <= -model_rtol * model):
             break
-        p = z + (rz_new / rz) * p
+        p *= rz_new / rz
+        p += z
+        del z
         rz = rz_new
-    return x if np.any(x) else b.copy()
+    return x if np.any(x) else (r if overwrite_b else np.array(b, dtype=np.float64))
