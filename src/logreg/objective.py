@@ -24,6 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.linalg.blas import daxpy
 
+from ._layout import transpose_into, transposed_weights
 from .curvature import (
     column_curvature,
     gram_eigen,
@@ -38,7 +39,6 @@ from .pointwise import Binomial, Multinomial
 __all__ = ["BinaryObjective", "Objective", "SoftmaxObjective"]
 
 KRONECKER_MAX = 600  # largest min(n_samples, D) (dense X), or D (sparse), of Kronecker's kind
-TRANSPOSE_ELEMENTS = 1 << 15  # a block of W or W^T transposed at once (256 KiB: stays in cache)
 
 
 def _row_sq_norms(X):
@@ -166,23 +166,17 @@ class Objective:
         return float(weights @ losses) + self._penalty(theta), grad, factors
 
     def _hessp(self, a, q):
-        """``v -> H v`` where the curvature in the logits is ``diag(a) - q q^T``, (K, n) each.
-
-        For the softmax ``a = q = p`` and ``(diag(p) - p p^T) u = p * (u - p.u)``. On sparse X
-        the logits are held as (n_samples, n_outputs), the layout in which SciPy multiplies a CSR
-        matrix by a block of vectors without copying either: ``a`` is transposed to it once, here.
-        """
-        rows = self.sparse
-        w = self._w_cast
-        if rows:
+        """``v -> H v`` for the curvature ``diag(a) - q q^T`` in the logits, (K, n) each. Sparse
+        X: logits (n, K), the layout SciPy multiplies by CSR uncopied; ``a`` transposed once."""
+        rows, w = self.sparse, self._w_cast
+        if rows:  # softmax: (diag(p) - p p^T) u = p * (u - p.u); binary: a omega, once
             a, w = np.ascontiguousarray(a.T, dtype=self.dtype), w[:, None]
-            if q is None:  # diagonal curvature: a omega, once
-                a = a * w
+            a = a if q is not None else a * w
 
         def hessp(v):
             self.work["hess_vec"] += 1
-            # CG's vectors have no class shift (b is a projected gradient, and products and
-            # the preconditioner keep that): centering them again matters only to float32 X
+            # CG's vectors have no class shift (projected gradients, products and preconditioner
+            # keep it so): centering them again matters only to float32 X
             U = self._logits(v, self.X, center=self.dtype != np.float64, rows=rows)
             if rows:  # in place: U is this product's own
                 if q is not None:
@@ -219,27 +213,12 @@ class Objective:
     # mean of the gradient is removed.
 
     def _logits(self, theta, X, *, center=False, rows=False):
-        """``Z = W X^T + b 1^T`` of shape (n_outputs, n_rows), in X's dtype.
-
-        ``center``: of ``theta`` less its equal shift of every class (``_centered``). ``rows``
-        (sparse X only): ``Z^T``, of shape (n_rows, n_outputs), C-ordered.
-        """
+        """``Z = W X^T + b 1^T`` of shape (n_outputs, n_rows), in X's dtype; ``center``: of theta
+        less its class shift (``_centered``); ``rows`` (sparse X): ``Z^T``, C-ordered."""
         W, b = self.split(theta)
         shift = center and self.pointwise.shift_invariant
         if self.sparse:
-            # SciPy's CSR product wants W^T C-ordered: one pass that transposes, casts and
-            # centers (for K = 1, W^T is already C-ordered and float64 X needs no copy)
-            if shift or self.n_outputs > 1 or W.dtype != self.dtype:
-                Wt = np.empty((self.n_features, self.n_outputs), dtype=self.dtype)
-                mean = np.add.reduce(W, axis=0) * (1.0 / self.n_outputs) if shift else None
-                for j in _blocks(self.n_features, self.n_outputs):
-                    if shift:  # in float64, then cast
-                        np.subtract(W[:, j].T, mean[j, None], out=Wt[j])
-                    else:
-                        Wt[j] = W[:, j].T
-            else:
-                Wt = W.T
-            Z = X @ Wt
+            Z = X @ transposed_weights(W, self.dtype, shift)  # centered in one pass (_layout)
             if not rows:
                 Z = np.ascontiguousarray(Z.T)
         else:
@@ -254,32 +233,25 @@ class Objective:
         return Z
 
     def _backward(self, dZ, X, v=None, *, rows=False):
-        """``[dZ X + alpha V, dZ 1]``, less its class mean when the loss is shift-invariant, in
-        float64, of shape (size,): the gradient (or Hessian product) from ``dZ``, the gradient
-        (or product) in the logits, of shape (n_outputs, n_rows), or (n_rows, n_outputs) with
-        ``rows``; ``V`` the weights of ``v`` (no L2 term without ``v``).
-        """
+        """``[dZ X + alpha V, dZ 1]`` (V: v's weights), less its class mean if shift-invariant,
+        float64 (size,), from ``dZ`` of shape (n_outputs, n_rows) ((n_rows, n_outputs): rows)."""
         K, d = self.n_outputs, self.n_features
         grad = np.empty(self.size)
         gW = grad[: self.n_weights].reshape(K, d)
         shift = self.pointwise.shift_invariant
         if self.sparse:
-            G = X.T @ (dZ if rows else dZ.T)  # (d, K), C-ordered
-            for j in _blocks(d, K):
-                gW[:, j] = G[j].T
-            del G
+            transpose_into(X.T @ (dZ if rows else dZ.T), gW)
+        elif dZ.dtype == gW.dtype:
+            np.matmul(dZ, X, out=gW)
         else:
-            if dZ.dtype == gW.dtype:
-                np.matmul(dZ, X, out=gW)
-            else:
-                gW[...] = dZ @ X
+            gW[...] = dZ @ X
         if shift:
             gW -= np.add.reduce(gW, axis=0) * (1.0 / K)  # .mean's overhead is 3 us each
         if v is not None and self.alpha:  # BLAS in place: no temporary alpha * v
             daxpy(v[: self.n_weights], grad[: self.n_weights], a=self.alpha)
         if self.fit_intercept:
             gb = grad[self.n_weights :]
-            if rows and dZ.dtype == np.float64:  # by BLAS, as above
+            if rows and dZ.dtype == np.float64:  # by BLAS: faster than a sum down the rows
                 gb[...] = np.ones(len(dZ)) @ dZ
             else:
                 gb[...] = dZ.sum(axis=0 if rows else 1, dtype=np.float64)
@@ -407,13 +379,6 @@ class Objective:
             basis.append(np.zeros(self.size))
             basis[-1][self.n_weights :] = 1 / np.sqrt(K)
         return np.array(basis).T if basis else None
-
-
-def _blocks(n_columns, n_outputs):
-    """Slices of columns in which an (n_outputs, n_columns) array is transposed: NumPy's strided
-    copy of the whole array runs at a third of the speed once it leaves the cache."""
-    step = max(1, TRANSPOSE_ELEMENTS // max(n_outputs, 1))
-    return [slice(j, j + step) for j in range(0, n_columns, step)]
 
 
 class SoftmaxObjective(Objective):
