@@ -26,7 +26,10 @@ def transposed_weights(W, dtype, center):
     Wt = np.empty((d, K), dtype=dtype)
     mean = np.add.reduce(W, axis=0) * (1.0 / K) if center else None
     for j in _blocks(d, K):
-        np.subtract(W[:, j].T, mean[j, None] if center else 0.0, out=Wt[j])
+        if center:
+            np.subtract(W[:, j].T, mean[j, None], out=Wt[j])
+        else:
+            Wt[j] = W[:, j].T
     return Wt
 
 

@@ -20,11 +20,12 @@ from .linesearch import strong_wolfe
 def newton_cg(obj, theta, *, max_iter, tol, step_done, max_cg=200, **_):
     stop = Stopping(obj, tol)
     loss, grad, hessp, precondition = obj.loss_grad_hessp(theta)
-    if stop(grad):
+    measure = stop.measure(grad)  # once per point: the stopping test and the forcing term
+    if measure <= tol:
         return Result(theta, 0, True)
     stalled = Stall(obj, stop)
     for it in range(1, max_iter + 1):
-        forcing = min(0.5, np.sqrt(stop.measure(grad)))
+        forcing = min(0.5, np.sqrt(measure))
         direction = pcg(hessp, np.negative(grad), precondition, forcing, max_cg, overwrite_b=True)
         hessp = None  # its (n_samples, K) factors are not needed by the line search
         slope = float(grad @ direction)
@@ -41,11 +42,12 @@ def newton_cg(obj, theta, *, max_iter, tol, step_done, max_cg=200, **_):
 
         step, payload = strong_wolfe(evaluate, loss, slope)
         if step is None:
-            return Result(theta, it - 1, stop(grad), "line search")
+            return Result(theta, it - 1, measure <= tol, "line search")
         lost = stalled(loss, payload[1], grad, payload[2])
         theta, loss, grad, hessp, precondition = payload
         del payload, direction, evaluate
-        if step_done(theta, loss) or stop(grad):
+        measure = stop.measure(grad)
+        if step_done(theta, loss) or measure <= tol:
             return Result(theta, it, True)
         if lost:
             return Result(theta, it, False, "no progress")
