@@ -67,3 +67,26 @@ def test_sparse_newton_cg_holds_at_most_ten_parameter_vectors(seed, k):
     assert result.converged
     vectors = peak / theta.nbytes
     assert vectors <= 10, f"peak {peak / 1e6:.1f} MB = {vectors:.1f} parameter vectors"
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_sparse_curvature_scale_is_exact_and_needs_no_copy_of_x(seed):
+    # The diagonal preconditioner and the stopping test's scale come from column_curvature. It
+    # reads CSR data in blocks: the squares, their row weights and bincount's int64 indices for
+    # all of nnz at once (4 copies of the data) were a 50000 x 100000 fit's peak.
+    from logreg.curvature import BLOCK_ELEMENTS, column_curvature
+
+    rng = np.random.default_rng(seed)
+    n, d = 3000, 4000
+    X = sp.random(n, d, density=6 * BLOCK_ELEMENTS / (n * d), format="csr", random_state=rng)
+    X.data = rng.standard_normal(X.nnz)
+    X = sp.diags((rng.random(n) > 0.02).astype(float)) @ X  # empty rows
+    X.eliminate_zeros()
+    w = rng.random(n)
+    expected = np.append(np.asarray(X.multiply(X).T @ w).ravel(), w.sum())
+    tracemalloc.start()
+    scale = column_curvature(X, w, True)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    np.testing.assert_allclose(scale, expected, rtol=1e-12, atol=0)
+    assert peak < X.data.nbytes, f"peak {peak} bytes, more than X's data ({X.data.nbytes} bytes)"
