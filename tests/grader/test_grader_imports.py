@@ -21,7 +21,7 @@ AT_LEAST = 12  # modules the walk must find, so that a walk that found nothing c
 SCRIPT = """
 import importlib, json, pkgutil, sys
 import logreg_grader
-imported = sorted(sys.modules)
+imported = sorted(name for name, module in sys.modules.items() if module is not None)
 walked = [m.name for m in pkgutil.walk_packages(logreg_grader.__path__, 'logreg_grader.')]
 walked = [name for name in walked if not name.endswith('.__main__')]  # it runs the CLI
 for name in walked:
@@ -41,6 +41,27 @@ def test_import_logreg_grader_brings_in_no_plotting_or_widgets(modules):
     names = {n.split(".")[0] for n in modules["import"]}
     assert "nbformat" in names
     assert not forbidden(names, NOT_IN_THE_GRADER)
+
+
+def test_starting_the_grader_skips_the_iri_parser_nbformat_never_uses(modules):
+    """logreg_grader/__init__.py keeps jsonschema from importing rfc3987_syntax (a Lark grammar
+    built at import, ~1 s of CPU per start of the grader): nbformat's validation, which never
+    checks formats, is unchanged."""
+    assert "rfc3987_syntax" not in modules["import"]
+    assert {"jsonschema", "nbformat"} <= {n.split(".")[0] for n in modules["import"]}
+    import nbformat
+    from nbformat.validator import get_validator
+
+    assert (
+        get_validator(
+            version=4, version_minor=5, name="jsonschema"
+        )._default_validator.format_checker
+        is None
+    )
+    broken = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}}  # no cells
+    for name in ("jsonschema", "fastjsonschema"):
+        with pytest.raises(nbformat.ValidationError):
+            get_validator(version=4, version_minor=5, name=name).validate(broken)
 
 
 def test_every_module_of_the_grader_uses_only_the_symbolic_part_of_the_book(modules):
