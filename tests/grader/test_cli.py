@@ -13,6 +13,7 @@ import time
 
 import _homework
 import nbformat
+import pytest
 from _homework import (
     ASSIGNMENTS,
     SOURCE,
@@ -68,13 +69,6 @@ def test_a_grader_failure_sets_the_exit_code(tmp_path):
     assert done.returncode == 1 and "instructor" in done.stderr, done.stderr
 
 
-def test_usage_errors_exit_with_two(tmp_path):
-    for args in (["--assignment", "hw9"], ["--assignment", "hw1_gradient", "--jobs", "0"]):
-        command = [sys.executable, "-m", "logreg_grader", "grade", "--source", str(SOURCE)]
-        done = subprocess.run([*command, *args, "x.ipynb"], capture_output=True, text=True)
-        assert done.returncode == 2 and "expected" in done.stderr, done.stderr
-
-
 def test_a_memory_limit_too_small_for_a_kernel_is_named(tmp_path):
     # No --reference-cache: the instructor's notebook itself runs, and cannot under 64 MB (the
     # whole submission's memory where a control group counts it, else per process).
@@ -99,25 +93,83 @@ def test_the_released_edition_is_what_make_homework_writes(tmp_path):
     shutil.rmtree(tmp_path / "student")
 
 
-def test_output_paths_that_are_notebooks_or_submissions_are_usage_errors(tmp_path):
-    bob = submission(tmp_path, "bob.ipynb", "hw3_sympy", {})
-    (tmp_path / "--gradebook=bob.ipynb").write_bytes(bob.read_bytes())
-    before = bob.read_bytes()
-    plain = tmp_path / "plain"
-    plain.write_text("not a notebook")
-    for args in (
-        ["--gradebook=bob.ipynb", "bob.ipynb"],  # the bare glob: the name is taken as the option
-        ["--json", "BOB.IPYNB", "bob.ipynb"],
-        ["--feedback", "x/../plain", "plain", "bob.ipynb"],  # an output that is a submission
-    ):
-        done = subprocess.run(
-            [*GRADE, "--assignment", "hw3_sympy", *args],
-            capture_output=True, text=True, cwd=tmp_path, timeout=300,
-        )  # fmt: skip
-        assert done.returncode == 2, (args, done.stderr)
-        assert "is a notebook or one of the submissions; expected a new file" in done.stderr
-        assert "reference values" not in done.stdout  # refused before any grading
-    assert bob.read_bytes() == before and plain.read_text() == "not a notebook"
+# The usage errors below each run the command line's main() as ``python -m logreg_grader``
+# does, all in one fresh interpreter (``refusals``): every start of one costs about 1.5 s of CPU
+# (it imports the grader), and none of them grades anything.
+RUNS = """
+import contextlib, io, json, os, sys
+from logreg_grader.cli import main
+
+
+class Captured(io.StringIO):
+    def fileno(self):  # main() registers faulthandler, which writes to the file descriptor
+        return 2
+
+
+out = []
+for cwd, argv in json.loads(sys.argv[1]):
+    os.chdir(cwd)
+    stdout, stderr = Captured(), Captured()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # argparse's usage errors
+            code = exc.code
+    out.append({"code": code, "stdout": stdout.getvalue(), "stderr": stderr.getvalue()})
+print(json.dumps(out))
+"""
+HW3 = ["grade", "--source", str(SOURCE), "--assignment", "hw3_sympy"]
+USAGE = {
+    "no such assignment": ["grade", "--source", str(SOURCE), "--assignment", "hw9", "x.ipynb"],
+    "no jobs": ["grade", "--source", str(SOURCE), "--assignment", "hw1_gradient", "--jobs", "0",
+                "x.ipynb"],
+    # The bare glob: the name is taken as the option.
+    "gradebook=bob.ipynb": [*HW3, "--gradebook=bob.ipynb", "bob.ipynb"],
+    "json BOB.IPYNB": [*HW3, "--json", "BOB.IPYNB", "bob.ipynb"],
+    "feedback x/../plain": [*HW3, "--feedback", "x/../plain", "plain", "bob.ipynb"],  # a submission
+    "duplicate ids": [*HW3, "--", "a/x/hw3.ipynb", "b/x/hw3.ipynb"],
+}  # fmt: skip
+OUTPUT_PATHS = ["gradebook=bob.ipynb", "json BOB.IPYNB", "feedback x/../plain"]
+
+
+@pytest.fixture(scope="module")
+def refusals(tmp_path_factory):
+    """Each command line of ``USAGE`` run in one folder: its exit code, output and errors."""
+    folder = tmp_path_factory.mktemp("usage")
+    bob = submission(folder, "bob.ipynb", "hw3_sympy", {})
+    (folder / "--gradebook=bob.ipynb").write_bytes(bob.read_bytes())
+    (folder / "plain").write_text("not a notebook")
+    for sub in ("a/x", "b/x"):  # the same file name in folders of the same name
+        (folder / sub).mkdir(parents=True)
+        submission(folder / sub, "hw3.ipynb", "hw3_sympy", {})
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    runs = [(str(folder), argv) for argv in USAGE.values()]
+    done = subprocess.run(
+        [sys.executable, "-c", RUNS, json.dumps(runs)], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = dict(zip(USAGE, json.loads(done.stdout.splitlines()[-1]), strict=True))
+    return folder, before, results
+
+
+@pytest.mark.parametrize("case", ["no such assignment", "no jobs"])
+def test_usage_errors_exit_with_two(refusals, case):
+    done = refusals[2][case]
+    assert done["code"] == 2 and "expected" in done["stderr"], done
+
+
+@pytest.mark.parametrize("case", OUTPUT_PATHS)
+def test_output_paths_that_are_notebooks_or_submissions_are_usage_errors(refusals, case):
+    done = refusals[2][case]
+    assert done["code"] == 2, done
+    assert "is a notebook or one of the submissions; expected a new file" in done["stderr"], done
+    assert "reference values" not in done["stdout"]  # refused before any grading
+
+
+def test_refused_command_lines_leave_every_file_as_it_was(refusals):
+    folder, before, _ = refusals
+    after = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert after == before, sorted(set(after) ^ set(before))
 
 
 def test_an_option_like_file_name_after_the_double_dash_is_a_refused_submission(tmp_path):
@@ -136,18 +188,12 @@ def test_an_option_like_file_name_after_the_double_dash_is_a_refused_submission(
         assert sorted(r["student"] for r in csv.DictReader(f)) == ["'--gradebook=bob", "bob"]
 
 
-def test_duplicate_student_ids_stop_the_grader_before_any_grading(tmp_path):
-    paths = []
-    for folder in ("a/x", "b/x"):  # the same file name in folders of the same name
-        (tmp_path / folder).mkdir(parents=True)
-        paths.append(submission(tmp_path / folder, "hw3.ipynb", "hw3_sympy", {}))
-    done = subprocess.run(
-        [*GRADE, "--assignment", "hw3_sympy", "--", *map(str, paths)],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode == 2 and done.stdout == "", done.stdout
-    assert "1 student id(s) belong to more than one submission (x: " in done.stderr
-    assert all(str(p) in done.stderr for p in paths)
+def test_duplicate_student_ids_stop_the_grader_before_any_grading(refusals):
+    folder, _, results = refusals
+    done = results["duplicate ids"]
+    assert done["code"] == 2 and done["stdout"] == "", done
+    assert "1 student id(s) belong to more than one submission (x: " in done["stderr"], done
+    assert all(path in done["stderr"] for path in ("a/x/hw3.ipynb", "b/x/hw3.ipynb")), done
 
 
 def test_merge_puts_the_written_points_into_the_total(tmp_path):

@@ -5,6 +5,10 @@ Matplotlib at a fresh folder before any test runs. Here a kernel and the grader 
 started with HOME set to a decoy home that a kernel would read (an IPython startup file, a
 Jupyter config): the test passes, no file of the decoy is read into a kernel, and the decoy is
 exactly as it was.
+
+The grader's run without a sandbox here is also the one that shows a run without one is
+announced (``test_without_a_sandbox_the_grader_warns``, once test_sandbox.py): one grading run
+for both, in a module-scoped fixture.
 """
 
 import hashlib
@@ -43,7 +47,21 @@ def _collect(out):
     return hook
 
 
-def test_kernels_and_the_grader_run_in_the_tests_own_home(tmp_path):
+@pytest.fixture(scope="module")
+def unsandboxed(tmp_path_factory):
+    """The instructor's answers to hw3 graded without a sandbox: (completed process, results)."""
+    folder = tmp_path_factory.mktemp("unsandboxed")
+    path = submission(folder, "s.ipynb", "hw3_sympy", all_solutions("hw3_sympy"))
+    return grade_cli([path], "hw3_sympy", folder, "--sandbox", "none")
+
+
+def test_without_a_sandbox_the_grader_warns(unsandboxed):
+    done, results = unsandboxed
+    assert "WARNING: grading without a sandbox" in done.stderr, done.stderr[-2000:]
+    assert results["s.ipynb"]["score"] == 8.0, done.stdout + done.stderr
+
+
+def test_kernels_and_the_grader_run_in_the_tests_own_home(unsandboxed):
     home = Path(os.environ["HOME"])
     assert home.name.startswith("logreg-tests-home-"), home
     printed = _kernel_output(
@@ -52,8 +70,7 @@ def test_kernels_and_the_grader_run_in_the_tests_own_home(tmp_path):
     )
     kernel_home, ipython_dir = printed.split()
     assert Path(kernel_home) == home and Path(ipython_dir).is_relative_to(home)
-    path = submission(tmp_path, "s.ipynb", "hw3_sympy", all_solutions("hw3_sympy"))
-    done, results = grade_cli([path], "hw3_sympy", tmp_path, "--sandbox", "none")
+    done, results = unsandboxed
     assert results["s.ipynb"]["score"] == 8.0, done.stdout + done.stderr
 
 
