@@ -149,9 +149,10 @@ def test_computed_values_read_the_same_in_jupyterlab_and_on_the_website(path):
     assert "{glue:" not in markdown, (
         f"{path.name}: use {{eval}}`name` (see src/logreg_book/sphinx/eval_role.py)"
     )
+    glued = _glued_names(code)  # parsed once: a page has up to ~90 {eval} names
     for name in set(re.findall(r"\{eval\}`([^`]*)`", markdown)):
         assert re.fullmatch(r"[A-Za-z_]\w*", name), f"{path.name}: {{eval}} takes a name: {name!r}"
-        assert name in _glued_names(code), (
+        assert name in glued, (
             f'{path.name}: {{eval}}`{name}` needs glue("{name}", {name} := ..., display=False)'
         )
 
