@@ -2,18 +2,20 @@
 
 The pages are built here on their own with Sphinx (a few seconds), with the book's settings for
 them (logreg_book.sphinx.api_reference) and its strictness (-n -W): the whole book is not needed.
+That broken references fail the build is shown on a project of four small pages, one build for
+every kind of reference.
 The pages' links to the entries are checked by tools/api_links.py, which also writes them.
 """
 
+import contextlib
 import importlib.util
+import io
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from sphinx.cmd.build import build_main
 from sphinx.util.inventory import InventoryFile
 
 from logreg_book.sphinx.api_reference import EXTERNAL
@@ -37,25 +39,34 @@ def _load_tool():
 api_links = _load_tool()
 
 
-def _build(tmp_path, extra=None):
-    """Build book/api (and ``extra`` pages: name -> text) strictly; return (exit code, log, out)."""
-    src = tmp_path / "src"
-    shutil.copytree(API, src)
+def _sphinx(src, out):
+    """Build ``src`` strictly (-n -W) into ``out``; return (exit code, log).
+
+    `sphinx-build`'s own entry point, run in this process: a new Python spent more CPU starting
+    and importing Sphinx and the library than building book/api takes."""
+    log = io.StringIO()  # Sphinx's status and warnings go to sys.stdout and sys.stderr
+    with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+        code = build_main(["-q", "-n", "-W", "--keep-going", "-b", "html", str(src), str(out)])
+    return code, log.getvalue()
+
+
+def _project(src, pages):
+    """A Sphinx project of ``pages`` (name -> text) with the book's settings for book/api."""
+    src.mkdir(parents=True, exist_ok=True)
+    for name, text in pages.items():
+        (src / name).write_text(text)
     (src / "conf.py").write_text(CONF)
     # In the book, _toc.yml places the pages; here a hidden toctree does.
-    pages = sorted(p.stem for p in src.glob("*.md")) + [Path(n).stem for n in extra or {}]
-    (src / "_root.md").write_text("```{toctree}\n:hidden:\n\n" + "\n".join(pages) + "\n```\n")
-    for name, text in (extra or {}).items():
-        (src / name).write_text(text)
+    names = sorted(Path(n).stem for n in pages)
+    (src / "_root.md").write_text("```{toctree}\n:hidden:\n\n" + "\n".join(names) + "\n```\n")
+
+
+def _build(tmp_path):
+    """Build book/api strictly; return (exit code, log, out)."""
+    src = tmp_path / "src"
+    _project(src, {p.name: p.read_text() for p in API.glob("*.md")})
     out = tmp_path / "html"
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-q", "-n", "-W", "--keep-going", "-b", "html"]
-        + [str(src), str(out)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    return result.returncode, result.stdout + result.stderr, out
+    return (*_sphinx(src, out), out)
 
 
 @pytest.fixture(scope="module")
@@ -109,22 +120,37 @@ def test_every_public_name_has_an_entry(built):
     assert 'id="logreg.functions.softmax"' in page and "never overflow" in page
 
 
-@pytest.mark.parametrize(
-    "kind, text",
-    [
-        ("link in prose", "[`softmax`](#logreg.functions.no_such_function)"),
-        ("role", "{py:func}`logreg.functions.no_such_function`"),
-        (
-            "docstring",
-            "```{eval-rst}\n.. autofunction:: logreg.functions.softmax\n   :no-index:\n\n"
-            "   See :func:`logreg.functions.no_such_function`.\n```",
-        ),
-    ],
-)
-def test_a_broken_reference_fails_the_strict_build(tmp_path, kind, text):
-    code, log, _ = _build(tmp_path, {"broken.md": f"# Broken\n\n{text}\n"})
-    assert code != 0, f"a broken {kind} built without an error"
-    assert "no_such_function" in log and "broken" in log, log
+# Each way a page refers to an entry, as a template of the target's name.
+REFERENCES = {
+    "link in prose": "[`softmax`](#logreg.functions.{name})",
+    "role": "{{py:func}}`logreg.functions.{name}`",
+    "docstring": (
+        "```{{eval-rst}}\n.. autofunction:: logreg.functions.softmax\n   :no-index:\n\n"
+        "   See :func:`logreg.functions.{name}`.\n```"
+    ),
+}
+
+
+def test_each_kind_of_broken_reference_fails_the_strict_build_at_its_page(tmp_path):
+    # One small project, one page per kind of reference: each page refers to softmax (its entry
+    # is on entry.md) and to a name the library does not have. The build must fail, report every
+    # broken reference at its page, and nothing else: the sound references beside them resolve,
+    # so it is the broken one, not the page, that fails the build.
+    pages = {
+        "entry.md": "# Entry\n\n```{eval-rst}\n.. autofunction:: logreg.functions.softmax\n```\n"
+    }
+    slugs = {kind: "broken_" + kind.replace(" ", "_") for kind in REFERENCES}
+    for kind, template in REFERENCES.items():
+        sound, broken = template.format(name="softmax"), template.format(name="no_such_function")
+        pages[f"{slugs[kind]}.md"] = f"# A broken {kind}\n\n{sound}\n\n{broken}\n"
+    _project(tmp_path / "src", pages)
+    code, log = _sphinx(tmp_path / "src", tmp_path / "html")
+    assert code != 0, f"the strict build passed with three broken references:\n{log}"
+    problems = [line for line in log.splitlines() if "WARNING" in line or "ERROR" in line]
+    for kind, slug in slugs.items():
+        reported = [p for p in problems if f"{slug}.md:" in p and "no_such_function" in p]
+        assert len(reported) == 1, f"expected the broken {kind} reported once, at {slug}.md:\n{log}"
+    assert len(problems) == len(REFERENCES), f"expected only the broken references:\n{log}"
 
 
 def test_references_to_other_libraries_are_ignored_but_not_the_library():
@@ -135,15 +161,11 @@ def test_references_to_other_libraries_are_ignored_but_not_the_library():
     assert not ignored("logreg.functions.no_such_function") and not ignored("softmax")
 
 
-def test_every_pages_first_mention_of_a_library_name_links_to_its_entry():
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "api_links.py"), "--check"],
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, (
-        result.stdout + result.stderr + "\nrun: python tools/api_links.py"
-    )
+def test_every_pages_first_mention_of_a_library_name_links_to_its_entry(capsys):
+    # `tools/api_links.py --check`, run in this process: a new Python would spend more CPU
+    # importing the library and nbformat than the check takes.
+    code = api_links.main(["--check"])
+    assert code == 0, capsys.readouterr().out + "\nrun: python tools/api_links.py"
 
 
 def test_the_link_check_finds_and_fixes_first_mentions():

@@ -13,6 +13,7 @@ import pytest
 matplotlib.use("Agg")  # no display: the tests read what was drawn
 import matplotlib.pyplot as plt
 from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace
 
 from logreg_book import responsive
 from logreg_book.responsive import MIN_TEXT_KEY, NARROW_KEY
@@ -197,9 +198,10 @@ def test_the_extension_serves_the_narrow_png_to_phones_and_links_the_full_size(t
         "nb_execution_mode = 'off'\n"
     )
     out = tmp_path / "_build"
-    Sphinx(
-        tmp_path, tmp_path, out, out / ".doctrees", "html", status=None, warning=io.StringIO()
-    ).build()
+    with docutils_namespace():  # as sphinx-build: what the build registers in docutils goes
+        Sphinx(
+            tmp_path, tmp_path, out, out / ".doctrees", "html", status=None, warning=io.StringIO()
+        ).build()
     page = (out / "index.html").read_text(encoding="utf-8")
     narrow_files = sorted((out / "_images").glob("*.narrow.png"))
     assert len(narrow_files) == 1 and narrow_files[0].read_bytes() == narrow

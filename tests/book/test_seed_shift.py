@@ -1,12 +1,15 @@
 """The pages run on a second draw in `make test`: book/conftest.py shifts every literal seed."""
 
+import copy
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,31 +82,52 @@ def _notebook(path, code):
     path.write_text(json.dumps(nb), encoding="utf-8")
 
 
+# A cell that checks which seed its generator received.
+SEED_CHECK = (
+    "import numpy as np\nrng = np.random.default_rng(seed=5)\n"
+    "assert rng.bit_generator.seed_seq.entropy == {expected}, rng.bit_generator.seed_seq.entropy\n"
+)
+
+
 @pytest.mark.kernel
 def test_nbval_runs_the_shifted_code(tmp_path):
-    # The real pipeline: nbval collects the notebook, the hook rewrites its cells, the kernel runs
-    # them. The cell passes only if its generator was seeded with 5 + 3.
+    # The real pipeline: nbval collects the notebooks, the hook rewrites their cells, a kernel runs
+    # each. In one run shifted by 3 (one pytest start-up, the costly part, not two): a cell that
+    # expects the seed 5 + 3 passes, and the same cell expecting the seed as written fails, with
+    # the shifted source and the entropy 8 in nbval's report. So nbval does execute the cells,
+    # and a check written for the seed as written cannot pass by accident.
     shutil.copy(HOOK, tmp_path / "conftest.py")
-    _notebook(
-        tmp_path / "page.ipynb",
-        "import numpy as np\nrng = np.random.default_rng(seed=5)\n"
-        "assert rng.bit_generator.seed_seq.entropy == 8, rng.bit_generator.seed_seq.entropy\n",
-    )
+    _notebook(tmp_path / "shifted.ipynb", SEED_CHECK.format(expected=8))
+    _notebook(tmp_path / "as_written.ipynb", SEED_CHECK.format(expected=5))
+    command = [sys.executable, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-rA"]
+    command += ["--seed-offset=3", "shifted.ipynb", "as_written.ipynb"]
+    run = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    out = re.sub(r"\x1b\[[0-9;]*m", "", run.stdout)  # nbval colours its report
+    assert run.returncode == 1, out[-3000:]
+    assert "notebook seeds shifted by 3" in out, out[-3000:]
+    assert re.search(r"^PASSED shifted\.ipynb::Cell 0", out, re.M), out[-3000:]
+    assert re.search(r"^FAILED as_written\.ipynb::Cell 0", out, re.M), out[-3000:]
+    assert "default_rng(seed=8)" in out and "AssertionError: 8" in out, out[-3000:]
 
-    def run(offset):
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--nbval-lax",
-            "-p",
-            "no:cacheprovider",
-            f"--seed-offset={offset}",
-            "page.ipynb",
-        ]
-        return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
 
-    shifted, unshifted = run(3), run(0)
-    assert shifted.returncode == 0, shifted.stdout[-2000:]
-    assert "notebook seeds shifted by 3" in shifted.stdout
-    assert unshifted.returncode == 1 and "entropy" in unshifted.stdout
+def test_without_an_offset_nbval_runs_the_cells_as_written():
+    # What `--seed-offset=0` (the default) does to the cells nbval collected: nothing.
+    cell = nbformat.v4.new_code_cell(SEED_CHECK.format(expected=5))
+
+    class Config:
+        def __init__(self, offset):
+            self.offset = offset
+
+        def getoption(self, name):
+            assert name == "--seed-offset", name
+            return self.offset
+
+    class Item:  # as nbval's IPyNbCell: the notebook cell it runs
+        pass
+
+    item = Item()
+    item.cell = copy.deepcopy(cell)
+    book_conftest.pytest_collection_modifyitems(Config(0), [item])
+    assert item.cell.source == cell.source
+    book_conftest.pytest_collection_modifyitems(Config(3), [item])
+    assert item.cell.source == cell.source.replace("seed=5", "seed=8")  # the hook does act

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace
 
 from logreg_grader.editions import HIDDEN, SOLUTION, STUB, WRITTEN_STUB
 
@@ -31,10 +32,14 @@ def build(src, extensions, **config):
     lines += [f"{key} = {value!r}" for key, value in config.items()]
     (src / "conf.py").write_text("\n".join(lines) + "\n")
     out, warnings = src / "_build", io.StringIO()
-    app = Sphinx(
-        src, src, out, out / ".doctrees", "html", status=None, warning=warnings, freshenv=True
-    )
-    app.build()
+    # As sphinx-build does: the nodes, roles and directives the extensions register in docutils
+    # are removed afterwards, so that a later build in this process (test_launch_buttons,
+    # test_api_reference) is not told they are registered already.
+    with docutils_namespace():
+        app = Sphinx(
+            src, src, out, out / ".doctrees", "html", status=None, warning=warnings, freshenv=True
+        )
+        app.build()
     return out, warnings.getvalue()
 
 
