@@ -19,6 +19,13 @@ CHROMIUM = Path("/usr/bin/chromium")
 DESKTOP = {"width": 1400, "height": 900}
 PHONE = {"width": 390, "height": 844}
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
+# Each page is checked in three states, each loaded once: on a desktop (test_site.py), on a
+# reader's phone (test_layout.py: three device pixels per CSS px, touch, the page's viewport tag
+# honoured) and on a desktop in dark mode (test_accessibility.py).
+CONTEXTS = {
+    "desktop": {"viewport": DESKTOP},
+    "phone": {"viewport": PHONE, "device_scale_factor": 3, "is_mobile": True, "has_touch": True},
+}
 PAGES = sorted(p.relative_to(SITE).as_posix() for p in (SITE / "book").rglob("*.html"))
 ARGS = [
     "--no-sandbox",
@@ -42,6 +49,54 @@ def launch_chromium():
             yield browser
         finally:
             browser.close()
+
+
+# MathJax has typeset the page (Sphinx loads it only on pages with math) and a frame has been
+# drawn since: site_layout.js measured the displays then, and its ResizeObserver reported.
+TYPESET_JS = """async () => {
+  const startup = window.MathJax && MathJax.startup;
+  if (startup && startup.promise) await startup.promise;
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+}"""
+
+
+# A frame has been drawn since the last change, and every CSS transition and finite animation it
+# started has ended (a sidebar sliding out, print styles applied).
+SETTLED_JS = """async () => {
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const running = document.getAnimations().filter(
+    (a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+  await Promise.all(running.map((a) => a.finished.catch(() => null)));
+}"""
+
+# Sphinx's search has shown every result, and every excerpt it fetches: a result gets its excerpt
+# (p.context) from a fetch of its page after "Search finished", unless it has a description of
+# its own (a span) or excerpts are off (as site_layout.js sets them from the file system).
+SEARCH_DONE_JS = """() => {
+  const results = document.querySelector("#search-results");
+  if (!results || !/Search finished/.test(results.innerText)) return false;
+  if (!DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY) return true;
+  return Array.from(results.querySelectorAll("ul.search > li")).every(
+    (li) => li.querySelector(":scope > span, p.context"));
+}"""
+
+
+class Checks:
+    """The checks made on one loaded page, run one after another: a failed one is recorded under
+    its name and the next still runs; ``done`` fails with every failure, the page named."""
+
+    def __init__(self, where):
+        self.where, self.failed = where, []
+
+    @contextlib.contextmanager
+    def __call__(self, name):
+        try:
+            yield
+        except AssertionError as error:
+            self.failed.append(f"[{name}] {error}")
+
+    def done(self):
+        assert not self.failed, f"{self.where}: " + "\n".join(self.failed)
 
 
 def shot_name(path, suffix):

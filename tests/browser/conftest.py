@@ -46,7 +46,11 @@ def wide_formulas():
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """The axe table (_build/screenshots/axe.md), from every page checked so far."""
+    """The axe table (_build/screenshots/axe.md) and the figure-text table (figure_text.md), from
+    every page checked so far: each xdist worker rewrites them when it ends, and the controller,
+    which ends last, writes them whole."""
     from _axe import write_axe_table
+    from _figures import write_figure_table
 
     write_axe_table()
+    write_figure_table()

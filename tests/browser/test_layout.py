@@ -15,16 +15,22 @@ import re
 import pytest
 from _axe import check_axe
 from _browser import (
+    CONTEXTS,
     DESKTOP,
     OVERFLOWING_JS,
     PAGES,
     PHONE,
+    SEARCH_DONE_JS,
+    SETTLED_JS,
     SHOTS,
     SITE,
+    TYPESET_JS,
     VIEWPORTS,
+    Checks,
     check_layout,
     shot_name,
 )
+from _figures import check_figures
 
 PROOF_PAGE = "book/softmax/shift_invariance.html"
 MARGIN_PAGE = "book/softmax/shift_invariance.html"
@@ -44,24 +50,32 @@ def open_page(browser, server, path, viewport, errors=None, missing=None):
     if missing is not None:
         page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
     page.goto(f"{server}/{path}", wait_until="load")
-    page.evaluate(
-        "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
-        " ? MathJax.startup.promise : null"
-    )
-    page.wait_for_timeout(100)
+    page.evaluate(TYPESET_JS)
     return page
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_page_fits_a_phone(browser, server, wide_formulas, path):
-    # The desktop size is checked the same way by test_site.py::test_page.
-    page = open_page(browser, server, path, PHONE)
+    """The page on a reader's phone, loaded once for every check of that state: its layout,
+    axe and its figures' text (the desktop is checked the same way by test_site.py::test_page).
+    A failed check is named in the failure and does not stop the others."""
+    context = browser.new_context(**CONTEXTS["phone"])
+    checks = Checks(f"{path} on a phone")
     try:
-        check_layout(page, path, PHONE, wide_formulas, "phone")
-        page.screenshot(path=str(SHOTS / shot_name(path, "_phone.png")))
-        check_axe(page, path, "phone")
+        page = context.new_page()
+        page.goto(f"{server}/{path}", wait_until="load")
+        page.evaluate(TYPESET_JS)
+        with checks("layout"):
+            check_layout(page, path, PHONE, wide_formulas, "phone")
+        # CSS pixels, as at the desktop's scale: the screenshot shows what the check measured.
+        page.screenshot(path=str(SHOTS / shot_name(path, "_phone.png")), scale="css")
+        with checks("axe"):
+            check_axe(page, path, "phone")
+        with checks("figure text"):
+            check_figures(page, path, "phone")
     finally:
-        page.close()
+        context.close()
+    checks.done()
 
 
 # ---- 1. Navigation --------------------------------------------------------------------------
@@ -168,7 +182,7 @@ def test_margin_notes_stay_in_the_window(browser, server, width):
         for toggle in (False, True):
             if toggle:
                 page.locator(".primary-toggle").click()
-                page.wait_for_timeout(500)
+                page.evaluate(SETTLED_JS)
             scroll_width = page.evaluate("document.documentElement.scrollWidth")
             assert scroll_width <= width, f"sidebar hidden={toggle}: page is {scroll_width}px"
             outside = page.evaluate(OVERFLOWING_JS, width)
@@ -201,7 +215,7 @@ def test_print(browser, server, path):
     try:
         page.emulate_media(media="print")
         page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
-        page.wait_for_timeout(200)
+        page.evaluate(SETTLED_JS)
         state = page.evaluate(PRINT_STATE_JS)
         assert state["chrome"] == 0, "navigation, header or buttons are printed"
         assert state["controls"] == 0, "animation controls are printed"
@@ -260,7 +274,7 @@ def test_favicon_and_no_missing_files(browser, server, path):
         href = page.get_attribute("link[rel='icon']", "href")
         assert href, "no favicon link"
         assert page.request.get(page.url.rsplit("/", 1)[0] + "/" + href).ok
-        page.wait_for_timeout(300)
+        page.wait_for_load_state("networkidle")  # what the page requests late has answered
         assert not missing, f"404s: {missing}"
     finally:
         page.close()
@@ -274,11 +288,7 @@ def search_results(browser, url, viewport, errors):
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(url, wait_until="load")
     page.wait_for_selector("#search-results ul.search li", timeout=15_000)
-    page.wait_for_function(
-        "() => /Search finished/.test(document.querySelector('#search-results').innerText)",
-        timeout=15_000,
-    )
-    page.wait_for_timeout(500)
+    page.wait_for_function(SEARCH_DONE_JS, timeout=15_000)
     return page
 
 

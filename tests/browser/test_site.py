@@ -14,7 +14,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from _axe import check_axe
-from _browser import DESKTOP, PAGES, ROOT, SHOTS, SITE, check_layout
+from _browser import CONTEXTS, DESKTOP, PAGES, ROOT, SHOTS, SITE, Checks, check_layout
+from _figures import check_figures
 
 PAGE_LIMIT = 5_000_000  # bytes: the heaviest page must stay below this
 
@@ -51,8 +52,11 @@ def test_every_book_page_is_tested():
 
 @pytest.mark.parametrize("page_path", PAGES)
 def test_page(browser, server, wide_formulas, page_path):
+    """The page on a desktop, loaded once for every check of that state: offline and complete,
+    its math, its layout, axe, its figures' text, images, links, boxes and demos. A failed check
+    is named in the failure and does not stop the others."""
     assert (SITE / page_path).stat().st_size < PAGE_LIMIT, f"{page_path} weighs more than 5 MB"
-    context = browser.new_context(viewport=DESKTOP)
+    context = browser.new_context(**CONTEXTS["desktop"])
     errors, failed, external = [], [], []
 
     def route(r):
@@ -63,16 +67,21 @@ def test_page(browser, server, wide_formulas, page_path):
             r.abort()
 
     context.route("**/*", route)
+    checks = Checks(f"{page_path} on a desktop")
     try:
-        _check_page(context, server, page_path, errors, failed, external, wide_formulas)
+        _check_page(context, server, page_path, errors, failed, wide_formulas, checks)
     finally:
         context.close()
-    assert not external, f"requests to other origins: {external[:3]}"
-    assert not failed, f"failed requests: {failed[:3]}"
-    assert not errors, f"console errors: {errors[:3]}"
+    with checks("offline"):
+        assert not external, f"requests to other origins: {external[:3]}"
+    with checks("requests"):
+        assert not failed, f"failed requests: {failed[:3]}"
+    with checks("console"):
+        assert not errors, f"console errors: {errors[:3]}"
+    checks.done()
 
 
-def _check_page(context, server, page_path, errors, failed, external, wide_formulas):
+def _check_page(context, server, page_path, errors, failed, wide_formulas, checks):
     page = context.new_page()
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -80,14 +89,29 @@ def _check_page(context, server, page_path, errors, failed, external, wide_formu
     page.goto(f"{server}/{page_path}", wait_until="load")
 
     # MathJax finished and rendered every formula (Sphinx loads it only on pages with math).
-    n_math = page.locator(".math").count()
-    if n_math == 0:
-        assert page.locator("mjx-container").count() == 0
-    else:
-        _check_math(page, n_math)
-    check_layout(page, page_path, DESKTOP, wide_formulas, "desktop")
-    check_axe(page, page_path, "desktop")
-    _check_rest(page, server, page_path)
+    with checks("math"):
+        n_math = page.locator(".math").count()
+        if n_math == 0:
+            assert page.locator("mjx-container").count() == 0
+        else:
+            _check_math(page, n_math)
+    with checks("layout"):
+        check_layout(page, page_path, DESKTOP, wide_formulas, "desktop")
+    with checks("axe"):
+        check_axe(page, page_path, "desktop")
+    with checks("figure text"):  # opens the closed solutions to measure, then closes them
+        check_figures(page, page_path, "desktop")
+    with checks("images"):
+        _check_images(page)
+    with checks("links"):
+        _check_links(page, server)
+    source = source_of(page_path)
+    with checks("boxes"):
+        _check_boxes(page, source)
+    with checks("demos"):
+        _check_players(page, source)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / (re.sub(r"[/.]", "_", page_path) + ".png")), full_page=True)
 
 
 def _failed(request, server, failed):
@@ -111,9 +135,8 @@ def _check_math(page, n_math):
     assert page.locator("mjx-merror").count() == 0, "MathJax reported an error in a formula"
 
 
-def _check_rest(page, server, page_path):
-
-    # Every image loaded and has alternative text.
+def _check_images(page):
+    """Every image loaded and has alternative text."""
     broken = page.evaluate(
         "() => Array.from(document.images)"
         ".filter(i => i.complete && i.naturalWidth === 0 && i.src).map(i => i.src)"
@@ -125,7 +148,9 @@ def _check_rest(page, server, page_path):
     )
     assert not no_alt, f"images without alt text: {no_alt[:3]}"
 
-    # Every internal link and anchor resolves.
+
+def _check_links(page, server):
+    """Every internal link and anchor resolves."""
     hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
     for href in hrefs:
         if not href.startswith(server):
@@ -138,8 +163,9 @@ def _check_rest(page, server, page_path):
         if parts.fragment and target.suffix == ".html":
             assert unquote(parts.fragment) in ids_in(str(target)), f"missing anchor {href}"
 
-    # Theorem and exercise boxes wherever the source has them.
-    source = source_of(page_path)
+
+def _check_boxes(page, source):
+    """Theorem and exercise boxes wherever the source has them."""
     if "{prf:theorem}" in source:
         assert page.locator("div.proof.theorem").count() >= source.count("{prf:theorem}")
     if "{prf:proof}" in source:
@@ -147,15 +173,14 @@ def _check_rest(page, server, page_path):
     if "{exercise}" in source:
         assert page.locator("div.exercise").count() >= source.count("{exercise}")
 
-    # Each kernel-free demo responds to its buttons and to the keyboard, and names its value.
+
+def _check_players(page, source):
+    """Each kernel-free demo responds to its buttons and to the keyboard, and names its value."""
     players = page.locator(".logreg-player")
     if ".with_animation(" in source:
         assert players.count() >= source.count(".with_animation("), "a demo animation is missing"
     for i in range(players.count()):
         _check_player(page, players.nth(i))
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / (re.sub(r"[/.]", "_", page_path) + ".png")), full_page=True)
 
 
 def _check_player(page, player):
