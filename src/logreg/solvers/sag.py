@@ -27,10 +27,12 @@ Each epoch ends with a full pass at the current point: its gradient is the stopp
 its per-sample gradients replace the stored ones (a valid memory: all taken at one past iterate).
 """
 
+from types import SimpleNamespace
+
 import numpy as np
-import scipy.sparse as sp
 
 from ._common import Result, Stopping, check_divergence
+from ._sag_epoch import Targets, dense_epoch, sparse_epoch
 
 MIN_BATCHES = 16  # steps per epoch, at the least
 
@@ -84,73 +86,45 @@ def _averaged(obj, theta, unbiased, max_iter, tol, step_done, rng, batch_size):
     # too few on small data (20 rows, K = 3, 20000 epochs: SAGA ends 2e-3 from the optimum with
     # one batch of 20 rows, 2e-5 with batches of one row).
     batch_size = max(1, min(batch_size, obj.n_samples // MIN_BATCHES))
+    bounds = [(s, min(s + batch_size, n)) for s in range(0, n, batch_size)]
     lr = step_size(obj, unbiased, batch_size)
-    shrink = 1.0 - lr * obj.alpha
-    W, b = obj.split(theta)  # views: the steps below move theta
+    W, b = obj.split(theta)  # views: written back from the working copies after every epoch
     loss, grad, memory = _full_pass(obj, W, b)  # memory: omega_i dloss/dz_i, (K, n) float64
-    S = grad[: obj.n_weights].reshape(K, d).copy()  # sum of the stored data gradients
-    Sb = grad[obj.n_weights :].copy()
     _add_penalty(obj, grad, W)
     if stop(grad):
         return Result(theta, 0, True)
-    last = np.zeros(d, dtype=np.int64)  # the step at which each column was last brought up
+    state = SimpleNamespace(
+        WT=W.T.copy(),  # (d, K): a column's K weights are contiguous
+        ST=grad[: obj.n_weights].reshape(K, d).T.copy(),  # sum of the stored data gradients
+        bias=None if b is None else b.copy(),
+        Sb=None if b is None else grad[obj.n_weights :].copy(),
+        last=np.zeros(d, dtype=np.int64),  # the step at which each column was last brought up
+        lr=lr,
+        shrink=1.0 - lr * obj.alpha,
+        alpha=obj.alpha,
+        unbiased=unbiased,
+        n=n,
+        binary=K == 1,
+    )
+    targets = Targets(obj)
+    epoch_of = sparse_epoch if obj.sparse else dense_epoch
     for epoch in range(1, max_iter + 1):
         order = rng.permutation(n)
-        for t, start in enumerate(range(0, n, batch_size), 1):
-            rows = order[start : start + batch_size]
-            cols, XB = _batch(obj, rows)
-            if obj.sparse:  # the steps this batch's columns missed, in closed form
-                _catch_up(W, S, cols, t - 1 - last[cols], lr, obj.alpha)
-            Z = (XB @ W[:, cols].T.astype(XB.dtype)).T
-            if b is not None:
-                Z = Z + b[:, None]
-            dZ = obj.pointwise.gradient(np.ascontiguousarray(Z), obj.y[..., rows])[1]
-            dZ = dZ.astype(np.float64) * obj.weights[rows]
-            delta = dZ - memory[:, rows]
-            memory[:, rows] = dZ
-            dS = np.asarray(XB.T @ delta.T).T  # (K, len(cols))
-            dSb = delta.sum(axis=1) if b is not None else 0.0  # Sb is empty without intercepts
-            if not unbiased:
-                S[:, cols] += dS
-                Sb += dSb
-            scale = n / len(rows) if unbiased else 0.0
-            W[:, cols] = shrink * W[:, cols] - lr * (S[:, cols] + scale * dS)
-            if b is not None:
-                b -= lr * (Sb + scale * dSb)
-            if unbiased:
-                S[:, cols] += dS
-                Sb += dSb
-            last[cols] = t
-        if obj.sparse:
-            _catch_up(W, S, slice(None), t - last, lr, obj.alpha)
-            last[:] = 0
+        memory_p = memory.T[order]  # (n, K), rows in the epoch's order
+        epoch_of(state, obj.X[order], memory_p, *targets.permuted(order), bounds)
+        W[...] = state.WT.T
+        if b is not None:
+            b[...] = state.bias
         obj.work["gradient"] += 1.0  # the batches of one epoch read every sample once
         loss, grad, memory = _full_pass(obj, W, b)
-        S[...] = grad[: obj.n_weights].reshape(K, d)
-        Sb[...] = grad[obj.n_weights :]
+        state.ST[...] = grad[: obj.n_weights].reshape(K, d).T
+        if b is not None:
+            state.Sb[...] = grad[obj.n_weights :]
         _add_penalty(obj, grad, W)
         check_divergence(obj, theta, loss, lr)
         if step_done(theta, loss) or stop(grad):
             return Result(theta, epoch, True)
     return Result(theta, max_iter, False)
-
-
-def _batch(obj, rows):
-    """The columns a batch touches and its rows restricted to them (CSR), or all columns."""
-    XB = obj.X[rows]
-    if not obj.sparse:
-        return slice(None), XB
-    cols, local = np.unique(XB.indices, return_inverse=True)
-    return cols, sp.csr_matrix((XB.data, local.ravel(), XB.indptr), shape=(len(rows), len(cols)))
-
-
-def _catch_up(W, S, cols, missed, lr, alpha):
-    """Apply ``missed`` steps ``w <- (1 - lr alpha) w - lr s`` with ``s`` fixed, in closed form."""
-    if alpha > 0:
-        decay = (1.0 - lr * alpha) ** missed
-        W[:, cols] = decay * W[:, cols] - S[:, cols] * ((1.0 - decay) / alpha)
-    else:
-        W[:, cols] -= S[:, cols] * (lr * missed)
 
 
 def _full_pass(obj, W, b):
