@@ -78,11 +78,11 @@ def dense_epoch(state, Xp, Mp, a, b, bounds):
         if bias is not None:
             db = delta.sum(axis=0)
             if unbiased:
-                bias -= lr * (Sb + (state.n / (e - s)) * db)
+                bias -= state.lr_b * (Sb + (state.n / (e - s)) * db)
                 Sb += db
             else:
                 Sb += db
-                bias -= lr * Sb
+                bias -= state.lr_b * Sb
 
 
 def sparse_epoch(state, Xp, Mp, a, b, bounds):
@@ -144,14 +144,14 @@ def sparse_epoch(state, Xp, Mp, a, b, bounds):
             Wc = shrink * Wc - lr * (Sc + scale * dS)
             Sc += dS
             if bias is not None:
-                bias -= lr * (Sb + scale * db)
+                bias -= state.lr_b * (Sb + scale * db)
                 Sb += db
         else:
             Sc += dS
             Wc = shrink * Wc - lr * Sc
             if bias is not None:
                 Sb += db
-                bias -= lr * Sb
+                bias -= state.lr_b * Sb
         ST[cols] = Sc
         WT[cols] = Wc
         last[cols] = t
