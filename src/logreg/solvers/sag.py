@@ -102,28 +102,23 @@ def local_curvature(obj, Z, dZ, sq, halvings=LADDER):
     ``n dZ_i x~_i^T`` (``dZ_i = omega_i dloss/dz_i``). Schmidt, Le Roux and Bach (2017, Section
     4.6) estimate ``L`` by the instantiated Lipschitz inequality ``h_i(W - grad/L) <= h_i(W) -
     |grad|^2/(2L)``; a gradient step on ``h_i`` changes only ``z_i``, by ``-n |x~_i|^2 dZ_i / L``,
-    so every sample and every ``L`` of the ladder costs O(K) from the logits ``Z`` (K, n) of the
-    epoch's full pass. A ladder halving the bound ``L_max`` is tried at once for all samples, and
-    a sample keeps the last ``L`` that passed before the first that fails. ``sq``: ``|x~_i|^2``.
+    so every sample and every ``L`` costs O(K) from the logits ``Z`` (K, n) of the epoch's full
+    pass. The bound ``L_max`` is halved while every sample passes: the largest ``L_i`` is set by
+    the sample that fails first. A sample that passes at ``L`` passes at every larger ``L`` (a
+    convex function lies below its chord), so each passes at the returned value. ``sq``:
+    ``|x~_i|^2``.
     """
     n = obj.n_samples
     scale = n * obj.weights
     h0 = scale * obj.pointwise.value(Z, obj.y)
     g2 = n * n * np.einsum("ki,ki->i", dZ, dZ) * sq  # |grad h_i|^2
-    L_max = _bound(obj, sq)
-    moving = g2 > 0.0  # a zero gradient (zero weight, or fitted exactly) says nothing
-    if not moving.any():
-        return L_max
-    estimate = np.full(n, L_max)
-    live = moving.copy()
-    for j in range(1, halvings + 1):
-        L = L_max * 2.0**-j
-        trial = Z - dZ * (n * sq / L)
-        live &= scale * obj.pointwise.value(trial, obj.y) <= h0 - g2 / (2.0 * L)
-        if not live.any():
+    L = _bound(obj, sq)
+    for _ in range(halvings):
+        trial = Z - dZ * (n * sq / (0.5 * L))
+        if not np.all(scale * obj.pointwise.value(trial, obj.y) <= h0 - g2 / L):
             break
-        estimate[live] = L
-    return float(np.max(estimate[moving]))
+        L *= 0.5
+    return L
 
 
 def _intercept_scale(obj):
