@@ -9,7 +9,7 @@ from .gd import gd
 from .lbfgs import lbfgs
 from .newton import newton
 from .newton_cg import newton_cg
-from .sag import sag, saga
+from .sag import local_curvature, sag, saga
 from .sgd import sgd
 
 SOLVERS = {
@@ -22,4 +22,14 @@ SOLVERS = {
     "saga": saga,
 }
 
-__all__ = ["SOLVERS", "gd", "lbfgs", "newton", "newton_cg", "sag", "saga", "sgd"]
+__all__ = [
+    "SOLVERS",
+    "gd",
+    "lbfgs",
+    "local_curvature",
+    "newton",
+    "newton_cg",
+    "sag",
+    "saga",
+    "sgd",
+]
