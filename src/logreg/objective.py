@@ -335,7 +335,7 @@ class Objective:
 
     @property
     def kronecker(self):
-        """Whether the preconditioner is Kronecker-factored: the Gram matrix's eigenpairs cost
+        """True when the preconditioner is Kronecker-factored. The Gram matrix's eigenpairs cost
         O(m^3) with ``m = min(n_samples, D)`` for dense X (``D`` for sparse X, whose (D, D)
         Gram matrix is dense), at most ``KRONECKER_MAX``; otherwise it is diagonal."""
         D = self.n_features + int(self.fit_intercept)

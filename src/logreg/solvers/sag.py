@@ -24,12 +24,12 @@ of ``b`` rows takes the step of its expected smoothness (``step_size``). Two cha
   ``s = 1`` that dense column dominated ``L`` on text-like data and capped a batch's step.
 * With ``local_step=True`` (the default) the data part of ``L_max`` is re-estimated at the start
   of every epoch by the sufficient-decrease test on each sample's term at the current point
-  (:func:`local_curvature`), after Schmidt, Le Roux and Bach's Section 4.6: a larger step where
-  the local curvature is smaller than Böhning's bound. Their analysis does not cover it (nor
-  does SAGA's), so it is a heuristic; ``local_step=False`` keeps the bound and the theorems'
-  steps. Either way the stopping test is on the full gradient: a reported convergence means the
-  same. On TF-IDF-like rows (5000 x 20000, K = 5, alpha = 1e-4) SAG's biased step oscillates
-  with or without it where SAGA converges; use SAGA there.
+  (:func:`~logreg.solvers.local_curvature`), after Schmidt, Le Roux and Bach's Section 4.6: a
+  larger step where the local curvature is smaller than Böhning's bound. Their analysis does not
+  cover it (nor does SAGA's), so it is a heuristic; ``local_step=False`` keeps the bound and the
+  theorems' steps. Either way the stopping test is on the full gradient: a reported convergence
+  means the same. On TF-IDF-like rows (5000 x 20000, K = 5, alpha = 1e-4) SAG's biased step
+  oscillates with or without it where SAGA converges; use SAGA there.
 
 The L2 term is exact (never stored). On sparse X a step moves every weight, but columns that the
 batch does not touch only shrink by ``1 - lr alpha`` and move by the same stored sum: those steps
@@ -59,7 +59,8 @@ def sag(obj, theta, *, max_iter, tol, step_done, rng, batch_size=32, local_step=
     """SAG (Schmidt, Le Roux and Bach 2017) on ``obj`` from ``theta``: steps along the mean of
     the stored per-sample gradients, step ``1/(2 L)``; one iteration is one epoch (module
     docstring). ``rng`` orders the samples; ``batch_size`` rows move together; ``local_step``
-    re-estimates ``L`` at every epoch (:func:`local_curvature`), False keeps the bound."""
+    re-estimates ``L`` at every epoch (:func:`~logreg.solvers.local_curvature`), False keeps
+    the bound."""
     return _averaged(obj, theta, False, max_iter, tol, step_done, rng, batch_size, local_step)
 
 
