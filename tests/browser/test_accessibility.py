@@ -1,7 +1,8 @@
 """Accessibility and small interaction checks of the built site in Chromium.
 
 axe-core runs on every page on a phone (test_layout.py::test_page_fits_a_phone), on the desktop
-(test_site.py::test_page) and here in dark mode; the table is _build/screenshots/axe.md. The other
+and, after the header's theme switch, in dark mode (both test_site.py::test_page); the table is
+_build/screenshots/axe.md. The other
 tests follow a keyboard reader (every focused control shows a ring and lies in the window) and a
 phone reader (the whole solution bar opens the solution; the drawers close after a tap and open at
 the current chapter; tooltips go away; search excerpts are prose that fits), and print (no
@@ -11,22 +12,18 @@ accessibility.css and accessibility.js. Screenshots: _build/screenshots/a11y_*.p
 
 import re
 
-import pytest
-from _axe import check_axe
-from _browser import DESKTOP, PAGES, PHONE, SHOTS
+from _browser import DESKTOP, PHONE, SHOTS
 
 PART_V_PAGE = "book/practice/evaluation.html"
 BOOK_TITLE = "Logistic Regression: From Binary to Multi-Class"
 SHOTS.mkdir(parents=True, exist_ok=True)
 
 
-def load(browser, server, path, viewport, *, touch=False, mode=None):
-    """A fresh context (a phone with touch when asked, a stored colour mode) with ``path``
-    loaded and its math typeset."""
+def load(browser, server, path, viewport, *, touch=False):
+    """A fresh context (a phone with touch when asked) with ``path`` loaded and its math
+    typeset."""
     extra = {"has_touch": True, "is_mobile": True, "device_scale_factor": 3} if touch else {}
     context = browser.new_context(viewport=viewport, **extra)
-    if mode:  # pydata-sphinx-theme reads the reader's choice from localStorage before drawing
-        context.add_init_script(f"localStorage.setItem('mode', '{mode}');")
     page = context.new_page()
     page.goto(f"{server}/{path}", wait_until="load")
     page.evaluate(
@@ -34,16 +31,6 @@ def load(browser, server, path, viewport, *, touch=False, mode=None):
         " ? MathJax.startup.promise : null"
     )
     return page
-
-
-@pytest.mark.parametrize("path", PAGES)
-def test_axe_in_dark_mode(browser, server, path):
-    page = load(browser, server, path, DESKTOP, mode="dark")
-    try:
-        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
-        check_axe(page, path, "dark")
-    finally:
-        page.context.close()
 
 
 # ---- Keyboard ---------------------------------------------------------------------------------

@@ -14,7 +14,17 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from _axe import check_axe
-from _browser import CONTEXTS, DESKTOP, PAGES, ROOT, SHOTS, SITE, Checks, check_layout
+from _browser import (
+    CONTEXTS,
+    DESKTOP,
+    PAGES,
+    ROOT,
+    SETTLED_JS,
+    SHOTS,
+    SITE,
+    Checks,
+    check_layout,
+)
 from _figures import check_figures
 
 PAGE_LIMIT = 5_000_000  # bytes: the heaviest page must stay below this
@@ -112,6 +122,22 @@ def _check_page(context, server, page_path, errors, failed, wide_formulas, check
         _check_players(page, source)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / (re.sub(r"[/.]", "_", page_path) + ".png")), full_page=True)
+    # Dark mode as a reader chooses it: the header's theme switch, on the page already loaded (a
+    # reload with the stored choice drew the same page for a second load and MathJax run).
+    with checks("axe in dark mode"):
+        _switch_to_dark(page)
+        check_axe(page, page_path, "dark")
+
+
+def _switch_to_dark(page):
+    theme = "document.documentElement.dataset.theme"
+    button = page.locator(".theme-switch-button:visible").first
+    for _ in range(3):  # the switch cycles through its modes (auto, light, dark)
+        if page.evaluate(theme) == "dark":
+            break
+        button.click()
+    assert page.evaluate(theme) == "dark", f"the theme switch left the theme {page.evaluate(theme)}"
+    page.evaluate(SETTLED_JS)  # colours that transition are read at their end
 
 
 def _failed(request, server, failed):
