@@ -154,7 +154,7 @@ def hessian(obj, theta):
     step = max(1, BLOCK_ELEMENTS // max(m, 1))
     for start in range(0, obj.n_samples, step):
         rows = slice(start, start + step)
-        a, q = obj.pointwise.factors(obj._logits(obj._centered(theta), obj.X[rows]))
+        a, q = obj.pointwise.factors(obj._logits(theta, obj.X[rows], center=True))
         root_w = np.sqrt(obj.weights[rows])
         Xw = dense_rows(obj.X, rows, obj.fit_intercept) * root_w[:, None]
         if q is not None:

@@ -112,7 +112,7 @@ class Objective:
 
     def loss(self, theta):
         """The objective ``f(theta)`` (float)."""
-        losses = self.pointwise.value(self._logits(self._centered(theta), self.X), self.y)
+        losses = self.pointwise.value(self._logits(theta, self.X, center=True), self.y)
         return float(self.weights @ losses) + self._penalty(theta)
 
     def loss_grad(self, theta, rows=None):
@@ -139,7 +139,7 @@ class Objective:
 
     def hessp(self, theta):
         """The function ``v -> H(theta) v`` (one logits product and one gradient product each)."""
-        return self._hessp(*self.pointwise.factors(self._logits(self._centered(theta), self.X)))
+        return self._hessp(*self.pointwise.factors(self._logits(theta, self.X, center=True)))
 
     def preconditioner(self, theta=None):
         """The function ``g -> (A (x) X~^T diag(omega) X~ + alpha I)^-1 g``.
@@ -154,7 +154,7 @@ class Objective:
         """
         if theta is None:
             return self._preconditioner(self.pointwise.bohning)
-        factors = self.pointwise.factors(self._logits(self._centered(theta), self.X))
+        factors = self.pointwise.factors(self._logits(theta, self.X, center=True))
         return self._preconditioner(lambda: self._label_matrix(*factors))
 
     def _evaluate(self, theta, rows, curvature):
@@ -214,7 +214,7 @@ class Objective:
 
     def _logits(self, theta, X, *, center=False, rows=False):
         """``Z = W X^T + b 1^T`` of shape (n_outputs, n_rows), in X's dtype; ``center``: of theta
-        less its class shift (``_centered``); ``rows`` (sparse X): ``Z^T``, C-ordered."""
+        less its equal shift of every class; ``rows`` (sparse X): ``Z^T``, C-ordered."""
         W, b = self.split(theta)
         shift = center and self.pointwise.shift_invariant
         if self.sparse:
@@ -258,17 +258,6 @@ class Objective:
             if shift:
                 gb -= gb.sum() / K
         return grad
-
-    def _centered(self, theta):
-        """``theta`` less its equal shift of every class (a copy), for the logits."""
-        if not self.pointwise.shift_invariant:
-            return theta
-        theta = theta.copy()
-        W, b = self.split(theta)
-        W -= np.add.reduce(W, axis=0) * (1.0 / self.n_outputs)
-        if b is not None:
-            b -= b.sum() / self.n_outputs
-        return theta
 
     def _rows(self, rows):
         """X, weights (float64) and weights (X's dtype) of all rows or of a mini-batch."""
