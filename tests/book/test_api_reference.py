@@ -8,13 +8,13 @@ The pages' links to the entries are checked by tools/api_links.py, which also wr
 """
 
 import contextlib
-import importlib.util
 import io
 import re
 from pathlib import Path
 
 import pytest
 import yaml
+from _tools import load_tool
 from sphinx.cmd.build import build_main
 from sphinx.util.inventory import InventoryFile
 
@@ -29,14 +29,7 @@ root_doc = "_root"
 """
 
 
-def _load_tool():
-    spec = importlib.util.spec_from_file_location("api_links", ROOT / "tools" / "api_links.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-api_links = _load_tool()
+api_links = load_tool("api_links")
 
 
 def _sphinx(src, out):

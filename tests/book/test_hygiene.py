@@ -1,7 +1,6 @@
 """Repository hygiene: notebooks are source code, pins are exact, imports are clean."""
 
 import ast
-import importlib.util
 import json
 import re
 import subprocess
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from _tools import load_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "book").rglob("*.ipynb"))
@@ -116,20 +116,11 @@ def test_every_page_starts_its_code_with_the_setup_cell():
         assert "remove-cell" in first["metadata"].get("tags", []), path.name
 
 
-def _sync_tool():
-    spec = importlib.util.spec_from_file_location(
-        "sync_notebooks", ROOT / "tools" / "sync_notebooks.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_notebooks_are_in_sync_with_the_config(capsys):
     # Macros for jupyterlab-myst, kernel metadata, hidden solution code: tools/sync_notebooks.py.
     # `tools/sync_notebooks.py --check`, run in this process: a new Python would spend more CPU
     # importing nbformat than the check takes.
-    code = _sync_tool().main(["--check"])
+    code = load_tool("sync_notebooks").main(["--check"])
     assert code == 0, capsys.readouterr().out + "\nrun: make sync-notebooks"
     versions = {
         json.loads(p.read_text(encoding="utf-8"))["metadata"]["language_info"]["version"]

@@ -8,7 +8,6 @@ process). The full site as committed is checked in tests/browser/test_launch_sit
 
 import contextlib
 import copy
-import importlib.util
 import io
 import re
 import subprocess
@@ -19,6 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from _tools import load_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
@@ -136,15 +136,6 @@ def test_with_a_url_the_homework_page_still_has_no_way_to_the_repository(with_ur
     assert "../../_sources/book/homework/hw.ipynb" in hrefs(page)  # the download stays
 
 
-def _sync_module():
-    spec = importlib.util.spec_from_file_location(
-        "sync_notebooks", ROOT / "tools" / "sync_notebooks.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _page_with_setup_cell(tmp_path):
     """A notebook as the pages were before: its setup cell installs from a placeholder."""
     nb = _notebook("A page")
@@ -165,7 +156,7 @@ def _setup_cell(nb):
 
 
 def test_sync_writes_the_install_cell_with_the_url_and_removes_it_without(tmp_path):
-    sync = _sync_module()
+    sync = load_tool("sync_notebooks")
     nb = _page_with_setup_cell(tmp_path)
     config = copy.deepcopy(CONFIG)
     config["repository"]["url"] = URL
@@ -187,7 +178,7 @@ def test_sync_writes_the_install_cell_with_the_url_and_removes_it_without(tmp_pa
 
 
 def test_without_a_url_the_setup_cell_says_how_to_install_and_is_silent_otherwise(tmp_path):
-    sync = _sync_module()
+    sync = load_tool("sync_notebooks")
     config = copy.deepcopy(CONFIG)
     config["repository"]["url"] = ""
     source = _setup_cell(sync.sync(_page_with_setup_cell(tmp_path), config)).source

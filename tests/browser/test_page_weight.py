@@ -4,20 +4,18 @@ example an older build, on which the weight, hygiene and Proof Index tests fail)
 
 import collections
 import html.parser
-import importlib.util
 import os
 import re
 from pathlib import Path
 
 import pytest
-from _browser import OVERFLOWING_JS, ROOT, SHOTS, SITE
+from _browser import OVERFLOWING_JS, SHOTS, SITE
+from _tools import load_tool
 
 SITE_DIR = Path(os.environ.get("LOGREG_SITE_DIR", SITE))
 PAGES = sorted(SITE_DIR.rglob("*.html"))
 PAGES = [p for p in PAGES if "_static" not in p.relative_to(SITE_DIR).parts]
-_spec = importlib.util.spec_from_file_location("page_weight", ROOT / "tools" / "page_weight.py")
-page_weight = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(page_weight)
+page_weight = load_tool("page_weight")
 
 FIRST_PAINT_MS = 3000
 WEIGHT_BYTES = 1_500_000

@@ -12,20 +12,9 @@ import sys
 import nbformat
 import pytest
 from _homework import ASSIGNMENTS, SOURCE
-from _nbgrader import by_notebook, duplicated_grade_id, make_course, nbgrader, part, run
+from _nbgrader import by_notebook, duplicated_grade_id, nbgrader, part, run
 
 pytestmark = pytest.mark.kernel
-
-
-@pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    return make_course(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def released(course):
-    nbgrader(course, "generate_assignment", "*", "--force")
-    return course[0] / "release"
 
 
 @pytest.fixture(scope="module")

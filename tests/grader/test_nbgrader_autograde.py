@@ -10,22 +10,11 @@ import csv
 import nbformat
 import pytest
 from _homework import ASSIGNMENTS, SOURCE
-from _nbgrader import feedback_texts, filled_in, hidden_lines, make_course, nbgrader
+from _nbgrader import feedback_texts, filled_in, hidden_lines, nbgrader
 
 from logreg_grader.editions import HIDDEN, SOLUTION, nbgrader_meta
 
 pytestmark = pytest.mark.kernel
-
-
-@pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    return make_course(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def released(course):
-    nbgrader(course, "generate_assignment", "*", "--force")
-    return course[0] / "release"
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
