@@ -36,10 +36,14 @@
     }
   };
 
-  /* ---- Expand buttons and scrolling code (axe: summary-name, scrollable-region-focusable) ----
+  /* ---- Expand buttons and scrolling boxes (axe: summary-name, scrollable-region-focusable) ---
    * The chapter list's expand buttons (a chevron in a <summary>) have no name: they are named after
-   * their entry. The theme makes code blocks that scroll sideways reachable by keyboard once, at
-   * load; a block that starts to scroll later (fonts, MathJax, a narrower window) stayed out. */
+   * their entry. A box whose content scrolls (code, an output, a wide table) must be reachable by
+   * keyboard. The theme decides that at load and 300 ms after a resize or a change in the page, by
+   * measuring once: a measure taken while the layout was passing through another width (a window
+   * being resized, a full-page capture) left scrolling code out of the tab order, and a block that
+   * starts to scroll later (fonts, a solution opened) stayed out. Each box is measured again
+   * whenever its size changes, and once the fonts are in. */
   const nameExpanders = () => {
     document.querySelectorAll("nav.bd-links li.has-children > details > summary").forEach((s) => {
       const link = s.closest("li").querySelector(":scope > a");
@@ -48,15 +52,31 @@
       }
     });
   };
+  const SCROLLERS =
+    "#main-content :is(pre, .cell_output > .output, .jp-RenderedHTMLCommon, " +
+    ".pst-scrollable-table-container)";
+  const setTabStop = (box) => {
+    const scrolls =
+      box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
+    const stop = scrolls ? 0 : -1;
+    if (box.tabIndex !== stop && (scrolls || box.hasAttribute("tabindex"))) box.tabIndex = stop;
+  };
+  const sized =
+    typeof ResizeObserver === "undefined"
+      ? null
+      : new ResizeObserver((entries) => entries.forEach((e) => setTabStop(e.target)));
   const focusableScrollers = () => {
-    document.querySelectorAll("div.highlight pre, .cell_output pre").forEach((pre) => {
-      if (pre.scrollWidth > pre.clientWidth + 1 && !pre.hasAttribute("tabindex")) {
-        pre.tabIndex = 0;
+    document.querySelectorAll(SCROLLERS).forEach((box) => {
+      setTabStop(box);
+      if (sized && !box.slSized) {
+        box.slSized = true;
+        sized.observe(box);
       }
     });
   };
   window.addEventListener("load", focusableScrollers);
   window.addEventListener("resize", () => requestAnimationFrame(focusableScrollers));
+  if (document.fonts) document.fonts.ready.then(focusableScrollers);
 
   /* ---- Solution bars ------------------------------------------------------------------------
    * "Solution to Exercise N" holds a link to the exercise, which sits right above it. On a phone
