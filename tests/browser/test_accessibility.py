@@ -148,7 +148,7 @@ def test_scrolling_code_stays_a_tab_stop_whatever_the_layout_passed_through(brow
         opened = page.evaluate(SCROLLERS_JS)
         assert len(opened) > len(after), "no scrolling code in the page's closed parts"
         left_out = [name for name, stop in opened if stop != 0]
-        assert not left_out, f"opened: {len(left_out)} scrolling boxes not tab stops: {left_out[:4]}"
+        assert not left_out, f"opened: {len(left_out)} scrolling boxes out: {left_out[:4]}"
     finally:
         page.context.close()
 

@@ -1,5 +1,6 @@
-"""The axe runs of the page checks (_axe.py): remembering parsed colours changes no result, and a
-text whose contrast is too low fails the check.
+"""The axe runs of the page checks (_axe.py): remembering parsed colours changes no result, a
+text whose contrast is too low fails the check, and a run that shows axe one code token of each
+kind finds what the full run finds.
 
 _axe.REMEMBER_COLOURS_JS makes axe's colour-contrast rule cheaper by parsing each CSS colour
 string once; this compares every result of axe (violations, passes and the undecided, with
@@ -9,6 +10,7 @@ transparent layers, opacity), some of them failing.
 """
 
 import json
+import random
 
 import _axe
 import pytest
@@ -31,6 +33,7 @@ COLOURS = """<!doctype html><html lang="en"><head><title>Colours</title><style>
   <div class="f"><p>Light on a half-dark layer <a href="#x">a link</a>.</p></div>
   <ul>{items}</ul>
 </main></body></html>"""
+SAMPLED_PAGE = "book/practice/evaluation.html"  # 8635 code tokens
 ITEMS = "".join(
     f'<li style="color: hsl({h} 50% {30 + h % 40}%)">item {h}</li>' for h in range(0, 360, 15)
 )
@@ -76,3 +79,77 @@ def test_too_low_a_contrast_fails_the_page(colours_page, monkeypatch, tmp_path):
     expected = r"colours\.html \(desktop\): axe finds .*color-contrast"
     with pytest.raises(AssertionError, match=expected):
         check_axe(colours_page, "colours.html", "desktop")
+
+
+# Low-contrast colours planted on token kinds chosen at random (pygments classes in a code block).
+PLANT_JS = """([seed, colours]) => {
+  let x = seed;
+  const rnd = (n) => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return Math.floor((x / 2147483648) * n);
+  };
+  // a token kind axe checks: in a code block in view (not a closed solution), with letters
+  const words = (pre) => Array.from(pre.querySelectorAll("span[class]"))
+    .filter((s) => /[\\p{L}\\p{N}]/u.test(s.textContent));
+  const blocks = Array.from(document.querySelectorAll("div.highlight pre"))
+    .filter((pre) => pre.id && pre.checkVisibility() && words(pre).length);
+  const style = document.createElement("style");
+  const planted = colours.map((colour) => {
+    const pre = blocks[rnd(blocks.length)];
+    const classes = [...new Set(words(pre).map((s) => s.className))];
+    const cls = classes[rnd(classes.length)];
+    style.textContent += `#${CSS.escape(pre.id)} span.${CSS.escape(cls)} { color: ${colour}; }\\n`;
+    return [pre.id, cls, colour];
+  });
+  document.head.append(style);
+  return planted;
+}"""
+# Each target's element, as its index among the page's elements, and its colour.
+ELEMENTS_JS = """(targets) => {
+  const all = Array.from(document.querySelectorAll("*"));
+  return targets.map((t) => { const el = document.querySelector(t);
+    return [all.indexOf(el), getComputedStyle(el).color]; });
+}"""
+
+
+@pytest.mark.parametrize("draw", range(2))
+def test_sampled_code_tokens_find_every_failing_kind(browser, server, draw):
+    """A run that shows axe one code token of each kind finds a token of every kind of failing
+    token the full run finds, and nothing the full run does not: low-contrast colours are planted
+    on token classes of code blocks drawn at random (a new draw each run; the seed is in the
+    message)."""
+    seed = random.SystemRandom().randrange(2**31)
+    page = browser.new_page()
+    try:
+        page.goto(f"{server}/{SAMPLED_PAGE}", wait_until="load")
+        colours = ["#b8b8b8", "rgb(170 190 210)", "#c9a0a0"]
+        planted = page.evaluate(PLANT_JS, [seed, colours])
+        # the page's own markup (tab stops follow its layout as it settles; axe's runs do not)
+        markup = (
+            "() => document.getElementById('main-content').innerHTML"
+            ".replace(/ tabindex=\"-?\\d+\"/g, '')"
+        )
+        before = page.evaluate(markup)
+        full = _axe.run_axe(page, sample_tokens=False)
+        sampled = _axe.run_axe(page)
+        after = page.evaluate(markup)
+        assert after == before, f"seed {seed}: the sampled run left the page changed"
+
+        def found(violations):
+            targets = [t for rule, _, ts in violations if rule == "color-contrast" for t in ts]
+            return page.evaluate(ELEMENTS_JS, targets)
+
+        full_found, sampled_found = found(full), found(sampled)
+        where = f"seed {seed}, planted {planted}"
+        assert full_found, f"{where}: the full run found no planted token"
+        assert all(i >= 0 for i, _ in sampled_found), f"{where}: {sampled} names no element"
+        full_elements = {i for i, _ in full_found}
+        assert {i for i, _ in sampled_found} <= full_elements, f"{where}: {sampled} vs {full}"
+        assert {c for _, c in sampled_found} == {c for _, c in full_found}, where
+        assert _others(sampled) == _others(full), where
+    finally:
+        page.close()
+
+
+def _others(violations):
+    return sorted((r, tuple(t)) for r, _, t in violations if r != "color-contrast")
