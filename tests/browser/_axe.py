@@ -77,17 +77,19 @@ def load_axe(page, remember_colours=True):
 # text: a page has thousands of pygments tokens (8635 on the evaluation page, where axe took
 # 5.3 s, 3.4 s of them in color-contrast). Two tokens with the same computed colour, weight,
 # size, style and shadow over the same layers of background (colour, image, opacity, blend,
-# filter up to the first opaque one), both with letters or digits (axe passes over text of
-# punctuation alone) and lying the same way in their block's window (inside it, outside it or
-# across its edge, on one line or more) have the same contrast, and axe decides it for both or
-# for neither. So for the length of a run, code blocks keep one token of each such kind: every
-# other plain token (a <span> with no attribute but its class) gives way to its text, which keeps
-# the block's size and lines. axe then checks one token of each kind (the evaluation page:
-# 3.1 s). The text that gave way takes its block's colour, so the run can find a failure the
-# page does not have, never hide one. The page's own nodes are put back (the same objects) and a
-# finding in code is named by its place in the page as it is. test_axe.py plants low-contrast
-# tokens at random and checks that a sampled run finds a token of every failing kind the full
-# run finds, and nothing else.
+# filter up to the first opaque one), alike in their text (with letters or digits or not, one
+# character or more: axe passes over punctuation alone and leaves a single character
+# undecided), lying the same way in their block's window (inside it, outside it or across its
+# edge, on one line or more) and under another element of the block (the copy button) or not,
+# have the same contrast, and axe decides it for both or for neither. So for the length of a
+# run, code blocks keep one token of each such kind: every other plain token (a <span> with no
+# attribute but its class) gives way to its text, which keeps the block's size and lines. axe
+# then checks one token of each kind (the evaluation page: 3.1 s). The text that gave way takes
+# its block's colour, so the run can find a failure the page does not have, never hide one. The
+# page's own nodes are put back (the same objects) and a finding in code is named by its place
+# in the page as it is. test_axe.py plants low-contrast colours on token kinds drawn at random
+# and checks that a sampled run finds a token of every failing kind the full run finds, and
+# nothing else.
 SAMPLE_TOKENS_JS = """() => {
   const opaque = (c) => /^rgb\\(/.test(c) || /^rgba\\(.*, 1\\)$/.test(c);
   // how the token lies in its block's window: axe leaves a token it sees only in part undecided
@@ -100,8 +102,19 @@ SAMPLE_TOKENS_JS = """() => {
     const outside = r.right <= left || r.left >= right || r.bottom <= top || r.top >= bottom;
     return [lines, inside ? "in" : outside ? "out" : "part"].join();
   };
-  const key = (el, pre) => {
-    const parts = [/[\\p{L}\\p{N}]/u.test(el.textContent), place(el, pre)];
+  // text of punctuation alone, and a single character, axe passes over or leaves undecided
+  const text = (el) => {
+    const t = el.textContent.trim();
+    return [/[\\p{L}\\p{N}]/u.test(t), Math.min(t.length, 4)].join();
+  };
+  // a token under another element of its block (the copy button) is one axe may not decide
+  const under = (el, covers) => {
+    const r = el.getBoundingClientRect();
+    return covers.some((c) => r.left < c.right && c.left < r.right && r.top < c.bottom &&
+      c.top < r.bottom);
+  };
+  const key = (el, pre, covers) => {
+    const parts = [text(el), place(el, pre), under(el, covers)];
     for (let e = el; e; e = e.parentElement) {
       const s = getComputedStyle(e);
       if (e === el) parts.push(s.color, s.fontWeight, s.fontSize, s.fontStyle, s.textShadow);
@@ -119,11 +132,13 @@ SAMPLE_TOKENS_JS = """() => {
     const rect = pre.getBoundingClientRect();
     const preBox = { left: rect.left, top: rect.top, clientLeft: pre.clientLeft,
       clientTop: pre.clientTop, clientWidth: pre.clientWidth, clientHeight: pre.clientHeight };
+    const covers = Array.from(pre.parentElement.children)
+      .filter((c) => c !== pre).map((c) => c.getBoundingClientRect());
     let changed = false;
     const kept = nodes.map((node) => {
       if (node.nodeType !== Node.ELEMENT_NODE) return node;
       if (!plain(node)) return node;
-      const k = key(node, preBox);
+      const k = key(node, preBox, covers);
       if (!seen.has(k)) {
         seen.add(k);
         return node;

@@ -122,7 +122,9 @@ def test_sampled_code_tokens_find_every_failing_kind(browser, server, draw):
     page = browser.new_page()
     try:
         page.goto(f"{server}/{SAMPLED_PAGE}", wait_until="load")
-        colours = ["#b8b8b8", "rgb(170 190 210)", "#c9a0a0"]
+        # a colour of its own for each planted kind, all too light on the code's background
+        hues = random.Random(seed).sample(range(0, 360, 3), 10)
+        colours = [f"hsl({h} 40% {70 + h % 10}%)" for h in hues]
         planted = page.evaluate(PLANT_JS, [seed, colours])
         # the page's own markup (tab stops follow its layout as it settles; axe's runs do not)
         markup = (

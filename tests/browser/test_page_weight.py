@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from _browser import OVERFLOWING_JS, SHOTS, SITE
 from _tools import load_tool
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 SITE_DIR = Path(os.environ.get("LOGREG_SITE_DIR", SITE))
 PAGES = sorted(SITE_DIR.rglob("*.html"))
@@ -121,8 +122,8 @@ def test_text_page_is_light_on_a_throttled_phone(browser, gzip_server, raw_serve
     (python -m http.server) neither holds: the theme's CSS alone (0.40 MB) takes 2 s to arrive
     and MathJax is 1.16 MB; those figures are printed for the record, not asserted."""
     page = page_weight.TEXT_PAGE
-    gz = page_weight.measure(browser, f"{gzip_server}/{page}")
-    raw = page_weight.measure(browser, f"{raw_server}/{page}")
+    gz = _measure(browser, f"{gzip_server}/{page}")
+    raw = _measure(browser, f"{raw_server}/{page}")
     print(page_weight.HEADER)
     print(page_weight.row(page, "gzip", gz))
     print(page_weight.row(page, "raw", raw))
@@ -134,6 +135,17 @@ def test_text_page_is_light_on_a_throttled_phone(browser, gzip_server, raw_serve
     unneeded = ("fontawesome.js", "searchindex.js", "searchtools.js", "sphinx-design.min.css")
     loaded = [url.split("?")[0].rsplit("/", 1)[-1] for _, _, url in gz["top"]]
     assert not set(unneeded) & set(loaded), sorted(set(unneeded) & set(loaded))
+
+
+def _measure(browser, url):
+    """page_weight.measure, once more in a fresh context if the load never ended: on a machine
+    busy with two other CPU-bound processes and three test workers, a throttled load that takes
+    10 s stalled once for the whole 240 s (a load that never ends fails twice)."""
+    try:
+        return page_weight.measure(browser, url, timeout=90.0)
+    except (PlaywrightTimeout, TimeoutError) as stalled:
+        print(f"{url}: {stalled.__class__.__name__}, measured again")
+        return page_weight.measure(browser, url, timeout=90.0)
 
 
 # ----- Icons, search and the Proof Index in the browser ----------------------------------------
