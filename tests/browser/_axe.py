@@ -152,7 +152,10 @@ SAMPLE_TOKENS_JS = """() => {
       pre.replaceChildren(...kept);
     }
   });
-  window.__axeTokens = saved;
+  // the page's own nodes back (the same objects); a second call does nothing
+  window.__axeRestore = () =>
+    saved.splice(0).forEach(([pre, nodes]) => pre.replaceChildren(...nodes));
+  window.__axeMoved = saved.map(([pre]) => pre);
   return tokens;
 }"""
 # A finding's place in the page: the nearest ancestor with an id, then each step's position.
@@ -169,19 +172,15 @@ RUN_SAMPLED_JS = """async (options) => {
   const result = await axe.run(document, options);
   const found = result.violations.map((v) => v.nodes.map((n) =>
     n.target.length === 1 ? document.querySelector(n.target[0]) : null));
-  const moved = (window.__axeTokens || []).map(([pre]) => pre);
-  (window.__axeTokens || []).forEach(([pre, nodes]) => pre.replaceChildren(...nodes));
-  window.__axeTokens = null;
+  const moved = window.__axeMoved;
+  window.__axeRestore();
   result.violations.forEach((v, i) => v.nodes.forEach((n, j) => {
     const el = found[i][j];
     if (el && moved.some((pre) => pre.contains(el))) n.target = [where(el)];
   }));
   return result;
 }"""
-RESTORE_JS = """() => {
-  (window.__axeTokens || []).forEach(([pre, nodes]) => pre.replaceChildren(...nodes));
-  window.__axeTokens = null;
-}"""
+RESTORE_JS = "() => window.__axeRestore && window.__axeRestore()"
 
 
 def run_axe(page, sample_tokens=True):
