@@ -8,7 +8,8 @@ BLAS/OpenMP thread or the default), median of several runs; the load average is 
 and after. The parts:
 
 table  One row per data set (benchmarks/cases.py): standardized digits at alpha 1e-2 and 1e-3
-       (P2: our fastest solver's time to 1e-6 of the optimum at most 0.25x scikit-learn's fastest),
+       (P2: our fastest solver's time to 1e-6 of the optimum at most 0.25x scikit-learn's fastest;
+       below the table, P2's floor: the same fits at zero overhead, benchmarks/floor.py),
        K = 50, n = 100000, p > n (K = 3 and binary), ill-conditioned columns, P6's two large
        make_classification problems (at most 1x, and our default's peak memory at most 2x
        scikit-learn's plus X), and sparse text-like CSR data (our *default* solver at most 1x
@@ -31,7 +32,8 @@ import time
 
 import numpy as np
 import scipy.sparse as sp
-from cases import CASES, FULL, QUICK
+from cases import CASES, FULL, P2, QUICK
+from floor import p2_floor
 from measure import CUT, SCREEN, SK_SOLVERS, measure_case
 from problem import DENSE_MAX, EXACT_MAX
 from sections import print_d, print_p1
@@ -195,11 +197,18 @@ def main(argv=None):
         print("Time to an objective within 1e-6 of the optimum")
         print(f"logreg's solvers: {', '.join(solvers)}; scikit-learn's: {', '.join(SK_SOLVERS)}")
         log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+        floors = []
         for name in table_names:
             repeats = 3 if args.quick else None
-            rows.append(summarize(measure_case(CASES[name], solvers, repeats, log=log)))
+            result = measure_case(CASES[name], solvers, repeats, log=log)
+            rows.append(summarize(result))
+            if CASES[name].target == P2:
+                floors += p2_floor(result)
         print()
         print_table(rows)
+        if floors:
+            print("P2's floor: our solvers' evaluations and Hessian products, each timed bare")
+            print("\n".join(floors))
         print(
             f"Each time: the median of the row's repeats at the faster of 1 thread and the default "
             f"(runs interleaved); peak memory: tracemalloc around one fit. Not run: exact-Hessian "
