@@ -32,8 +32,8 @@ import time
 
 import numpy as np
 import scipy.sparse as sp
-from cases import CASES, FULL, P2, QUICK
-from floor import p2_floor
+from cases import CASES, FULL, P2, QUICK, SPARSE
+from floor import p2_floor, sparse_floor
 from measure import CUT, SCREEN, SK_SOLVERS, measure_case
 from problem import DENSE_MAX, EXACT_MAX
 from sections import print_d, print_p1
@@ -204,10 +204,12 @@ def main(argv=None):
             rows.append(summarize(result))
             if CASES[name].target == P2:
                 floors += p2_floor(result)
+            elif CASES[name].target == SPARSE:
+                floors += sparse_floor(result)
         print()
         print_table(rows)
         if floors:
-            print("P2's floor: our solvers' evaluations and Hessian products, each timed bare")
+            print("Floors: the products and evaluations our solvers make, each timed bare")
             print("\n".join(floors))
         print(
             f"Each time: the median of the row's repeats at the faster of 1 thread and the default "
