@@ -49,12 +49,13 @@ export LOGS := $(BUILD)/test-logs
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help venv book lint test lab homework robustness sync-notebooks cache-guard clean
+.PHONY: help venv book pdf lint test lab homework robustness sync-notebooks cache-guard clean
 
 help:
 	@echo "make book   build the website into $(BUILD)/html (sets up $(VENV) first)"
 	@echo "make test   lint, then side by side: the unit tests and every page via nbval; the strict"
 	@echo "            book build and the browser tests; the grader's tests and nbgrader's"
+	@echo "make pdf    the book as one PDF, $(BUILD)/pdf/logistic-regression.pdf (builds the site if needed)"
 	@echo "make lint   ruff check and ruff format --check (the notebooks included)"
 	@echo "make lab    open the book's notebooks in JupyterLab"
 	@echo "make homework  write the student edition of book/homework to $(BUILD)/homework/student"
@@ -90,10 +91,19 @@ cache-guard: $(STAMP)
 	  echo "src/ changed: cleared the notebook execution cache"; \
 	fi
 
-# The website, with warnings as errors (make test builds it the same way).
+# The book as one PDF, printed by Chromium from the built site (logreg_book.pdf; README, "The PDF").
+MAKE_PDF := $(BIN)/python -m logreg_book.pdf --site $(BUILD)/html --out $(BUILD)/pdf/logistic-regression.pdf
+
+# The website, with warnings as errors (make test builds it the same way), and the PDF it links.
 book: cache-guard
 	$(BUILD_BOOK)
-	@echo "Open $(BUILD)/html/index.html in a browser."
+	$(MAKE_PDF)
+	@echo "Open $(BUILD)/html/index.html in a browser; the PDF is $(BUILD)/pdf/logistic-regression.pdf."
+
+# The PDF again from the site as built (the site first if there is none).
+pdf: cache-guard
+	@test -f $(BUILD)/html/index.html || $(BUILD_BOOK)
+	$(MAKE_PDF)
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
@@ -103,7 +113,7 @@ lint: $(STAMP)
 # (tools/step.sh prints one line per step and keeps its output in $(LOGS)):
 #   1. the unit tests of the library and the book's layer, then every page in nbval (CPU-bound;
 #      $(NOTEBOOK_JOBS) pages at a time);
-#   2. the strict build, then the browser tests, which need the built site ($(BROWSER_JOBS) tests at
+#   2. the strict build and the PDF, then the browser tests, which need the built site ($(BROWSER_JOBS) tests at
 #      a time: they wait on Chromium's rendering more than they compute);
 #   3. the grader's tests and nbgrader's, $(GRADER_JOBS) at a time (mostly waiting on kernels;
 #      given by folder, the same tests as -m grader, since each xdist worker collects what it is
@@ -121,7 +131,7 @@ test: lint $(NBG_STAMP) cache-guard
 	  tools/step.sh notebooks $(PYTEST) --nbval-lax -W default --seed-offset=$(SEED_OFFSET) \
 	    -n $(NOTEBOOK_JOBS) --dist loadfile --durations=30 book && lab; \
 	} & cpu=$$!; \
-	{ tools/step.sh build $(BUILD_BOOK) && \
+	{ tools/step.sh build $(BUILD_BOOK) && tools/step.sh pdf $(MAKE_PDF) && \
 	  tools/step.sh browser $(PYTEST) -m browser -n $(BROWSER_JOBS) --dist worksteal --durations=30 \
 	    $(addprefix --ignore=,$(LAB_TESTS)) && lab; \
 	} & site=$$!; \

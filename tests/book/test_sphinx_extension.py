@@ -204,6 +204,26 @@ def test_homework_pages_drop_the_launch_and_repository_buttons_only():
     assert chapter == context()
 
 
+def test_every_page_offers_the_book_pdf_in_its_download_menu():
+    from logreg_book.sphinx.site_layout import BOOK_PDF, _book_pdf_button
+
+    def pathto(name, resource):
+        assert resource == 1  # a file of the site, not a page
+        return f"../../{name}"
+
+    group = {"label": "download-buttons", "buttons": [{"label": "download-pdf-button"}]}
+    context = {"pathto": pathto, "header_buttons": [group, {"label": "launch-buttons"}]}
+    _book_pdf_button(None, "book/softmax/cross_entropy", "page.html", context, None)
+    book = group["buttons"][-1]
+    assert book["url"] == f"../../{BOOK_PDF}" and book["tooltip"] == "Download the book as PDF"
+    assert len(group["buttons"]) == 2 and context["header_buttons"][1] == {
+        "label": "launch-buttons"
+    }
+    bare = {"pathto": pathto}  # a page without the theme's buttons is left as it is
+    _book_pdf_button(None, "search", "page.html", bare, None)
+    assert bare == {"pathto": pathto}
+
+
 def test_the_build_status_table_says_ok_in_words():
     from docutils import nodes
 

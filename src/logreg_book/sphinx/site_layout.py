@@ -36,8 +36,33 @@ def _on_config_inited(app, config):
         config.html_static_path.append(str(STATIC))
 
 
+# The whole book as one PDF (logreg_book.pdf, written into the site by make book): offered in the
+# header's download menu of every page, beside the theme's "print this page".
+BOOK_PDF = "logistic-regression.pdf"
+
+
+def _book_pdf_button(app, pagename, templatename, context, doctree):
+    for button in context.get("header_buttons", []):
+        if button.get("label") == "download-buttons":
+            for item in button["buttons"]:  # the theme's: this page, printed by the browser
+                if item.get("label") == "download-pdf-button":
+                    item["text"] = "Page (.pdf)"
+            button["buttons"].append(
+                {
+                    "type": "link",
+                    "url": context["pathto"](BOOK_PDF, 1),
+                    "text": "Book (.pdf)",
+                    "tooltip": "Download the book as PDF",
+                    "icon": "fas fa-book",
+                    "label": "download-book-pdf-button",
+                }
+            )
+
+
 def setup(app):
     app.connect("config-inited", _on_config_inited)
+    # After sphinx-book-theme has added its buttons (priority 501).
+    app.connect("html-page-context", _book_pdf_button, priority=600)
     app.add_css_file("site_layout.css")
     app.add_js_file("site_layout.js")
     app.add_css_file("accessibility.css")
