@@ -21,6 +21,10 @@ def test_workflow_builds_with_make_book_and_deploys_the_build():
     assert spec["permissions"]["pages"] == "write" and spec["permissions"]["id-token"] == "write"
     build = spec["jobs"]["build"]["steps"]
     assert any(step.get("run", "").strip() == "make book" for step in build)
+    # make book prints the PDF with Debian's chromium (logreg_book.pdf), installed before it runs
+    assert spec["jobs"]["build"]["container"]["image"].startswith("debian:")
+    runs = [step.get("run", "") for step in build]
+    assert any("chromium" in run for run in runs[: runs.index("make book")])
     upload = [s for s in build if s.get("uses", "").startswith("actions/upload-pages-artifact@")]
     assert upload and upload[0]["with"]["path"] == "_build/html"
     deploy = spec["jobs"]["deploy"]
