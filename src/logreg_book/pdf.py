@@ -37,9 +37,8 @@ FRONT_PATH = "/__print_edition_front__.html"
 FILE_NAME = "logistic-regression.pdf"
 MARGIN_MM = 15
 PRINT_WIDTH = 680  # A4 less two 15 mm margins, in CSS pixels (96 per inch)
-# Laid out 1/0.9 as wide (756 px) and printed at 0.9: past the phones' 720 px, so that figures come
-# in their wide layout (the narrow one stacks panels into a column taller than a page); the text
-# prints at 10.8 pt.
+# Printed at 0.9: text at 10.8 pt, 410 pages rather than 488. Figures come in the layout the site
+# gives a page 680 px wide, the narrow one where a figure has two (its text as large as on a phone).
 SCALE = 0.9
 FOOTER = (
     '<div style="width:100%;font-size:8pt;text-align:center;color:#444;'

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from _browser import ROOT, SITE
+from _browser import ROOT, SHOTS, SITE
 from bs4 import BeautifulSoup
 
 PDF = ROOT / "_build" / "pdf" / "logistic-regression.pdf"
@@ -66,6 +66,12 @@ def _squash(text):
     return re.sub(r"\s+", "", text)
 
 
+def _shoot(doc, index, name):
+    """A PNG of the PDF's page (from 0) beside the browser tests' screenshots, to look at."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    doc[index].render(scale=1.5).to_pil().save(SHOTS / f"pdf_{name}_p{index + 1:03d}.png")
+
+
 def test_outline_has_every_part_and_page_nested(book):
     reader, _, texts = book
     toc, files = _toc_files()
@@ -100,8 +106,8 @@ def test_contents_page_numbers_are_where_chapters_begin(book):
 
 
 def test_sampled_theorems_carry_the_websites_numbers(book):
-    _, _, texts = book
-    everything = _squash(" ".join(texts))
+    _, doc, texts = book
+    squashed = [_squash(text) for text in texts]
     theorems = []
     for html in sorted((SITE / "book").rglob("*.html")):
         for title in BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").select(
@@ -112,7 +118,9 @@ def test_sampled_theorems_carry_the_websites_numbers(book):
     sample = random.Random().sample(theorems, 3)  # a different three each run
     for page, title in sample:
         assert re.match(r"Theorem \d+\.\d+", title), (page, title)
-        assert _squash(title) in everything, f"{page}: {title!r} is not in the PDF"
+        where = [i for i, text in enumerate(squashed) if _squash(title) in text]
+        assert where, f"{page}: {title!r} is not in the PDF"
+        _shoot(doc, where[0], "theorem")
 
 
 def test_links_inside_the_document_lead_to_pages(book):
@@ -185,12 +193,15 @@ def test_every_figure_is_there_and_the_file_is_small(book):
     import pypdfium2.raw as raw
 
     _, doc, _ = book
-    images = sum(
-        1
-        for i in range(len(doc))
-        for o in doc[i].get_objects(max_depth=4)
-        if o.type == raw.FPDF_PAGEOBJ_IMAGE
-    )
+    images = 0
+    for i in range(len(doc)):
+        _, height = doc[i].get_size()
+        for o in doc[i].get_objects(max_depth=4):
+            if o.type != raw.FPDF_PAGEOBJ_IMAGE:
+                continue
+            images += 1
+            _, bottom, _, top = o.get_bounds()  # a figure taller than the room left is cut
+            assert bottom >= MARGIN_PT - 2 and top <= height - MARGIN_PT + 2, f"page {i + 1}"
     _, files = _toc_files()
     figures = 0  # an animation prints one frame: one image per player
     for docname in files:
@@ -200,7 +211,36 @@ def test_every_figure_is_there_and_the_file_is_small(book):
             not img.find_parent(class_="logreg-player") for img in article.select("img")
         )
     assert images >= figures, f"{images} images in the PDF, {figures} figures on the website"
+    first = next(
+        i
+        for i in range(len(doc))
+        if any(o.type == raw.FPDF_PAGEOBJ_IMAGE for o in doc[i].get_objects(max_depth=4))
+    )
+    _shoot(doc, first, "figure")
     assert PDF.stat().st_size < 30e6, f"{PDF.stat().st_size / 1e6:.1f} MB"
+
+
+def test_animations_print_a_frame_with_its_value_and_solutions_follow_exercises(book):
+    _, doc, texts = book
+    squashed = _squash(" ".join(texts))
+    _, files = _toc_files()
+    values = [
+        _text(value)
+        for docname in files
+        for value in _site_page(docname).select(".logreg-player .lp-value")
+    ]
+    assert len(values) >= 5, f"only {len(values)} animations on the website"
+    missing = [value for value in values if _squash(value) not in squashed]
+    assert not missing, f"animations whose value is not printed: {missing[:5]}"
+    # every exercise's solution is printed unfolded, after it
+    text = " ".join(texts)
+    solutions = list(re.finditer(r"Solution to Exercise (\d+\.\d+)", text))
+    assert len(solutions) >= 20, f"only {len(solutions)} solutions in the PDF"
+    for solution in solutions:
+        exercise = text.find(f"Exercise {solution.group(1)}")
+        assert 0 <= exercise < solution.start(), f"{solution.group(0)} before its exercise"
+    both = next(i for i, t in enumerate(texts) if "Exercise 1.1" in t and "Solution to" in t)
+    _shoot(doc, both, "exercise")
 
 
 def test_site_links_the_pdf():
