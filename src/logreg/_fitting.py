@@ -161,9 +161,9 @@ def warn_not_converged(est, obj, result, tol):
     if result.note:  # the line search found no lower objective before tol was met
         message = (
             f"{name} stopped after {result.n_iter} iterations: no step lowers the objective at "
-            f"float64 precision, yet the scaled gradient is {measure:.2e} > tol={tol:g}; this tol "
-            "is below what rounding allows on this problem: use a larger tol, or standardize the "
-            "features."
+            f"{np.dtype(obj.dtype).name} precision, yet the scaled gradient is {measure:.2e} > "
+            f"tol={tol:g}; this tol is below what rounding allows on this problem: use a larger "
+            "tol, or standardize the features."
         )
     elif est.max_iter == 0:
         message = (

@@ -51,7 +51,7 @@ def imported_modules(source):
 
 def reader_imports():
     """What the notebooks import, and what the book's library imports for them (the Sphinx
-    extension aside: Binder does not build the website)."""
+    extension and the PDF printer aside: Binder builds neither the website nor the PDF)."""
     names = set()
     for path in (ROOT / "book").rglob("*.ipynb"):
         if ".ipynb_checkpoints" in path.parts:
@@ -61,7 +61,7 @@ def reader_imports():
                 names |= imported_modules("".join(cell["source"]))
     for package in ("logreg", "logreg_book"):
         for path in (ROOT / "src" / package).rglob("*.py"):
-            if "sphinx" not in path.parts:
+            if not {"sphinx", "pdf"} & set(path.parts):
                 names |= imported_modules(path.read_text(encoding="utf-8"))
     return {n for n in names if n not in sys.stdlib_module_names and n not in FIRST_PARTY}
 

@@ -1,9 +1,9 @@
-"""logreg_book.print_edition: the built pages joined into one document, references kept."""
+"""logreg_book.pdf.edition: the built pages joined into one document, references kept."""
 
 import pytest
 from bs4 import BeautifulSoup
 
-from logreg_book.print_edition import CONTENTS_PAGE, Combiner
+from logreg_book.pdf.edition import CONTENTS_PAGE, Combiner
 
 PAGE = """<!DOCTYPE html><html><head>
 <link rel="stylesheet" href="{up}_static/site.css"><link rel="icon" href="{up}_static/x.svg">

@@ -275,7 +275,14 @@ def test_pickled_model_predicts_the_same(Model, iris):
     if Model is LogisticRegression:
         y = y == 2
     for dtype in (np.float64, np.float32):
-        model = Model().fit(X.astype(dtype), y)
+        with warnings.catch_warnings(record=True) as caught:
+            # float32 logits of iris's large virginica weights (about 10) leave the scaled
+            # gradient near 1.4e-6 on some CPUs (AMD EPYC), above the default tol: the fit says
+            # so, naming the precision; what is checked here is the pickled copy
+            warnings.simplefilter("always", ConvergenceWarning)
+            model = Model().fit(X.astype(dtype), y)
+        for warning in caught:
+            assert dtype == np.float32 and "float32 precision" in str(warning.message)
         copy = pickle.loads(pickle.dumps(model))
         np.testing.assert_array_equal(
             copy.predict_proba(X.astype(dtype)), model.predict_proba(X.astype(dtype))

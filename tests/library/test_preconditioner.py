@@ -144,13 +144,18 @@ def test_newton_cg_on_wide_x_reaches_scikit_learns_optimum(k, fit_intercept):
         ours = ours_cls(alpha=alpha, fit_intercept=fit_intercept, tol=1e-10, max_iter=200)
         ours.fit(X, y, sample_weight=s)
         assert ours.solver == "newton-cg" and ours.work_["hess_vec"] > 0
-        # scikit-learn's newton-cg: its lbfgs stops 1e-7 away at tol=1e-12 on these columns
-        sk = SkLogisticRegression(C=C, fit_intercept=fit_intercept, solver="newton-cg", tol=1e-12)
+        # scikit-learn's exact Newton: its lbfgs stops 1e-7 away at tol=1e-12 on these columns,
+        # and its newton-cg's line search fails there on some CPUs (AMD EPYC: two of 18 cases)
+        sk = SkLogisticRegression(
+            C=C, fit_intercept=fit_intercept, solver="newton-cholesky", tol=1e-12, max_iter=500
+        )
         sk.fit(X, y, sample_weight=s)
         scale = np.abs(sk.coef_).max()
-        np.testing.assert_allclose(ours.coef_, sk.coef_, atol=1e-8 * scale)
+        # float64 rounding stops our gradient near 1e-11 on the (50, 400) columns with
+        # intercepts, up to 7.6e-9 of the coefficients' scale (measured, AMD EPYC): 2e-8 allowed
+        np.testing.assert_allclose(ours.coef_, sk.coef_, atol=2e-8 * scale)
         if fit_intercept:  # softmax's intercepts are defined up to an equal shift
             b_ours, b_sk = ours.intercept_, sk.intercept_
             if k > 2:
                 b_ours, b_sk = b_ours - b_ours.mean(), b_sk - b_sk.mean()
-            np.testing.assert_allclose(b_ours, b_sk, atol=1e-8 * max(scale, 1.0))
+            np.testing.assert_allclose(b_ours, b_sk, atol=2e-8 * max(scale, 1.0))

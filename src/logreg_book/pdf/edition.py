@@ -17,7 +17,7 @@ and writes one outline (PDF bookmarks) from the headings:
 - solutions folded in dropdowns are unfolded.
 
 A title page and a table of contents come first; the contents' page numbers are filled in by
-``logreg_book.pdf`` after a first print (``CONTENTS_PAGE`` marks them).
+``logreg_book.pdf.printer`` after the print (``CONTENTS_PAGE`` marks them).
 """
 
 import html

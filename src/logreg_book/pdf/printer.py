@@ -2,7 +2,7 @@
 
     python -m logreg_book.pdf [--site _build/html] [--out _build/pdf/logistic-regression.pdf]
 
-Route (README, "The PDF"): ``logreg_book.print_edition`` joins every page of ``_toc.yml`` into
+Route (README, "The PDF"): ``logreg_book.pdf.edition`` joins every page of ``_toc.yml`` into
 one HTML document; Debian's Chromium, driven by Playwright as the browser tests drive it, lays
 it out with the website's print style sheet (MathJax typeset, each animation at its
 representative frame with its value, solutions unfolded) and prints it once. Chromium turns
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from .print_edition import TITLE, Combiner
+from .edition import TITLE, Combiner
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]

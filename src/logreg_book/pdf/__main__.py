@@ -1,0 +1,3 @@
+from .printer import main
+
+main()
