@@ -6,6 +6,7 @@ numbers where the chapters begin; every link inside the document leads to a page
 the margins; no raw TeX, no "??"; every figure of the site's pages present; under 30 MB.
 """
 
+import functools
 import math
 import random
 import re
@@ -35,6 +36,7 @@ def _toc_files():
     return toc, files
 
 
+@functools.cache  # the pages carry their figures inline: each is parsed once per worker
 def _site_page(docname):
     return BeautifulSoup((SITE / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
 
@@ -110,10 +112,11 @@ def test_sampled_theorems_carry_the_websites_numbers(book):
     squashed = [_squash(text) for text in texts]
     theorems = []
     for html in sorted((SITE / "book").rglob("*.html")):
-        for title in BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").select(
+        page = html.relative_to(SITE).as_posix()
+        for title in _site_page(page.removesuffix(".html")).select(
             "div.proof.theorem > p.admonition-title"
         ):
-            theorems.append((html.relative_to(SITE).as_posix(), _text(title)))
+            theorems.append((page, _text(title)))
     assert len(theorems) >= 10, f"only {len(theorems)} theorems found on the website"
     sample = random.Random().sample(theorems, 3)  # a different three each run
     for page, title in sample:
